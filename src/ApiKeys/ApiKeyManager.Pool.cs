@@ -1,0 +1,388 @@
+using ApiKeys.Pool;
+
+namespace ApiKeys;
+
+public sealed partial class ApiKeyManager
+{
+    // Lanes beyond this many models fall back to checking the model on the picked key.
+    private const int MaxModelLanes = 256;
+
+    private KeySlot? Pick_NeedsLock(string? model, DateTimeOffset now, bool lease, out NoKeyReason reason, out DateTimeOffset? availableAt)
+    {
+        reason = NoKeyReason.Cooling;
+        availableAt = null;
+        if (_guard.BackOffUntil is { } backOff && backOff > now)
+        {
+            reason = NoKeyReason.EnvironmentFault;
+            availableAt = backOff;
+            return null;
+        }
+
+        DrainExpired_NeedsLock(_default, now);
+        var lane = LaneFor_NeedsLock(model);
+        if (lane != _default)
+        {
+            DrainExpired_NeedsLock(lane, now);
+        }
+
+        var ring = lane.Ring;
+        int tries = lane.Model is null && model is not null ? ring.Count : 1;
+        for (int i = 0; i < tries; i++)
+        {
+            int index = ring.Take();
+            if (index < 0)
+            {
+                break;
+            }
+
+            var slot = _slots[index]!;
+            if (lane.Model is null && model is not null && !slot.State.IsUsable(now, model))
+            {
+                continue;
+            }
+
+            if (lease)
+            {
+                slot.InFlight++;
+                if (_options.MaxLeasesPerKey is { } cap && slot.InFlight >= cap)
+                {
+                    Reconcile_NeedsLock(slot, now);
+                }
+            }
+
+            return slot;
+        }
+
+        availableAt = EarliestReturn_NeedsLock(lane, now, out reason);
+        return null;
+    }
+
+    private KeyLane LaneFor_NeedsLock(string? model) =>
+        model is not null && _lanes.TryGetValue(model, out var lane) ? lane : _default;
+
+    private void DrainExpired_NeedsLock(KeyLane lane, DateTimeOffset now)
+    {
+        while (lane.TryTakeDue(now, out int index))
+        {
+            var slot = index < _slots.Count ? _slots[index] : null;
+            if (slot is null || slot.Removed)
+            {
+                continue;
+            }
+
+            bool wasIn = lane.Ring.Contains(index);
+            Reconcile_NeedsLock(slot, now);
+            if (!wasIn && lane.Ring.Contains(index))
+            {
+                if (lane.Model is null)
+                {
+                    slot.WasCooling = false;
+                }
+
+                (_pendingNotices ??= []).Add(new KeyEventArgs(KeyEventKind.Restored, slot.Key.Id, slot.Mask, now, model: lane.Model));
+            }
+        }
+    }
+
+    private DateTimeOffset? EarliestReturn_NeedsLock(KeyLane lane, DateTimeOffset now, out NoKeyReason reason)
+    {
+        if (_order.Count == 0)
+        {
+            reason = NoKeyReason.Empty;
+            return null;
+        }
+
+        var next = lane.NextExpiry();
+        if (lane != _default && _default.NextExpiry() is { } keyWide && (next is null || keyWide < next))
+        {
+            // A key cooling key-wide but free for the model is scheduled in the model's lane too; this only
+            // matters when the model lane has nothing scheduled.
+            next ??= keyWide;
+        }
+
+        if (next is not null)
+        {
+            reason = NoKeyReason.Cooling;
+            return next < now ? now : next;
+        }
+
+        bool busy = false;
+        if (_options.MaxLeasesPerKey is not null)
+        {
+            foreach (var slot in _order)
+            {
+                if (Evaluate(slot, lane, now, out _) == SlotState.Busy)
+                {
+                    busy = true;
+                    break;
+                }
+            }
+        }
+
+        reason = busy ? NoKeyReason.AllBusy : NoKeyReason.AllDisabled;
+        return null;
+    }
+
+    /// <summary>Puts <paramref name="slot"/> in or out of every lane's ring as its state says, scheduling its return.</summary>
+    private void Reconcile_NeedsLock(KeySlot slot, DateTimeOffset now)
+    {
+        foreach (var model in slot.State.Models.Keys)
+        {
+            if (!_lanes.ContainsKey(model) && _lanes.Count < MaxModelLanes)
+            {
+                CreateLane_NeedsLock(model, now);
+            }
+        }
+
+        ReconcileIn_NeedsLock(_default, slot, now);
+        foreach (var lane in _lanes.Values)
+        {
+            ReconcileIn_NeedsLock(lane, slot, now);
+        }
+    }
+
+    private void ReconcileIn_NeedsLock(KeyLane lane, KeySlot slot, DateTimeOffset now)
+    {
+        switch (Evaluate(slot, lane, now, out var until))
+        {
+            case SlotState.Usable:
+                if (!lane.Ring.Contains(slot.Index))
+                {
+                    if (_options.Selection == KeySelection.LeastRecentlyUsed)
+                    {
+                        lane.Ring.AddNext(slot.Index);
+                    }
+                    else
+                    {
+                        lane.Ring.AddLast(slot.Index);
+                    }
+                }
+
+                lane.Unschedule(slot.Index);
+                break;
+            case SlotState.Cooling:
+                lane.Ring.Remove(slot.Index);
+                lane.Schedule(slot.Index, until!.Value);
+                if (lane.Model is null)
+                {
+                    slot.WasCooling = true;
+                }
+
+                break;
+            default:
+                lane.Ring.Remove(slot.Index);
+                lane.Unschedule(slot.Index);
+                break;
+        }
+    }
+
+    private void CreateLane_NeedsLock(string model, DateTimeOffset now)
+    {
+        var lane = new KeyLane(model);
+        _lanes[model] = lane;
+        foreach (var slot in _order)
+        {
+            ReconcileIn_NeedsLock(lane, slot, now);
+        }
+    }
+
+    private SlotState Evaluate(KeySlot slot, KeyLane lane, DateTimeOffset now, out DateTimeOffset? until)
+    {
+        until = null;
+        var state = slot.State;
+        if (slot.Removed || slot.Key.Disabled || state.DisabledKind is not null)
+        {
+            return SlotState.Out;
+        }
+
+        if (state.BlockedUntil is { } keyWide && keyWide > now)
+        {
+            until = keyWide;
+        }
+
+        if (lane.Model is not null && state.Models.TryGetValue(lane.Model, out var block) && block.IsActive(now))
+        {
+            if (block.Until is not { } modelUntil)
+            {
+                return SlotState.Out;
+            }
+
+            until = until is { } u && u > modelUntil ? u : modelUntil;
+        }
+
+        if (until is not null)
+        {
+            return SlotState.Cooling;
+        }
+
+        return _options.MaxLeasesPerKey is { } cap && slot.InFlight >= cap ? SlotState.Busy : SlotState.Usable;
+    }
+
+    private bool ApplyOutcome_NeedsLock(KeySlot slot, KeyOutcome outcome, DateTimeOffset now, ref List<object>? notices)
+    {
+        var before = slot.State;
+        List<EnvironmentFaultGuard.Entry>? undo = null;
+        if (outcome.Failure is { IsKeyFault: true } failure && !outcome.IsExcused && _options.EnvironmentFaultGuard)
+        {
+            if (_guard.IsTripped(failure.Kind, now))
+            {
+                outcome = KeyOutcome.Excused(failure, outcome.Model);
+            }
+            else if ((undo = _guard.Record(failure.Kind, slot, before, now, _default.Ring, _options)) is not null)
+            {
+                outcome = KeyOutcome.Excused(failure, outcome.Model);
+                (notices ??= []).Add(new EnvironmentFaultNotice(failure.Kind, undo.Select(e => e.Slot.Key.Id).Distinct().Count(), _guard.BackOffUntil!.Value));
+            }
+        }
+
+        double jitter = outcome.Failure is null ? 0.5 : _random.NextDouble();
+        var t = KeyStatePolicy.Apply(before, outcome, now, _options, jitter);
+        SetState_NeedsLock(slot, t.State, before, now);
+        bool transition = !before.SameBlocks(t.State);
+
+        if (t.Effect is KeyEffect.Cooling or KeyEffect.ModelCooling or KeyEffect.ModelDisabled or KeyEffect.Disabled)
+        {
+            var kind = t.Effect is KeyEffect.Cooling or KeyEffect.ModelCooling ? KeyEventKind.Cooling : KeyEventKind.Disabled;
+            (notices ??= []).Add(new KeyEventArgs(kind, slot.Key.Id, slot.Mask, now, outcome.Failure!.Kind, t.Until, t.Model,
+                kind == KeyEventKind.Disabled ? t.State.DisabledReason ?? outcome.Failure.Message : Describe(t.State, outcome.Failure)));
+        }
+
+        if (t.ProjectWide && t.Until is { } until && slot.Project is { } project && _byProject.TryGetValue(project, out var siblings))
+        {
+            foreach (var sibling in siblings)
+            {
+                if (sibling == slot)
+                {
+                    continue;
+                }
+
+                var sb = sibling.State;
+                var cooled = KeyStatePolicy.ApplyProjectCooldown(sb, t.Model, until, outcome.Failure!.Kind, now);
+                if (!ReferenceEquals(cooled, sb))
+                {
+                    SetState_NeedsLock(sibling, cooled, sb, now);
+                    (notices ??= []).Add(new KeyEventArgs(KeyEventKind.Cooling, sibling.Key.Id, sibling.Mask, now, outcome.Failure.Kind, until, t.Model,
+                        $"project {project} is limited"));
+                }
+            }
+        }
+
+        if (t.State.Failures >= _options.AlertAfterConsecutiveFailures && before.Failures < _options.AlertAfterConsecutiveFailures)
+        {
+            (notices ??= []).Add(new KeyAlertEventArgs(slot.Key.Id, slot.Mask, t.State.Failures, t.State.LastError));
+        }
+
+        if (undo is not null)
+        {
+            foreach (var entry in undo)
+            {
+                var current = entry.Slot.State;
+                if (entry.Slot == slot || entry.Slot.Removed || current.UpdatedAt != entry.At)
+                {
+                    continue;
+                }
+
+                var restored = entry.Before with
+                {
+                    TotalSuccesses = current.TotalSuccesses,
+                    TotalFailures = current.TotalFailures,
+                    LastUsed = current.LastUsed,
+                    LastFailed = current.LastFailed,
+                    LastError = current.LastError,
+                    UpdatedAt = now,
+                };
+                SetState_NeedsLock(entry.Slot, restored, current, now);
+                transition = true;
+            }
+        }
+
+        if (_pendingNotices is { Count: > 0 })
+        {
+            (notices ??= []).AddRange(_pendingNotices);
+            _pendingNotices.Clear();
+        }
+
+        return transition;
+    }
+
+    /// <summary>Sets a slot's state, marks it for the store, and moves it between lanes when its blocks changed.</summary>
+    private void SetState_NeedsLock(KeySlot slot, KeyState state, KeyState before, DateTimeOffset now)
+    {
+        slot.State = state;
+        if (!slot.Dirty)
+        {
+            slot.Dirty = true;
+            _dirty.Add(slot);
+        }
+
+        if (!before.SameBlocks(state))
+        {
+            Reconcile_NeedsLock(slot, now);
+        }
+
+        if (slot.Key.Project is null && !string.Equals(before.LearnedProject, state.LearnedProject, StringComparison.Ordinal))
+        {
+            Unindex(_byProject, before.LearnedProject, slot);
+            Index(_byProject, state.LearnedProject, slot);
+        }
+    }
+
+    private static void Index(Dictionary<string, List<KeySlot>> map, string? project, KeySlot slot)
+    {
+        if (project is null)
+        {
+            return;
+        }
+
+        if (!map.TryGetValue(project, out var list))
+        {
+            map[project] = list = [];
+        }
+
+        if (!list.Contains(slot))
+        {
+            list.Add(slot);
+        }
+    }
+
+    private static void Unindex(Dictionary<string, List<KeySlot>> map, string? project, KeySlot slot)
+    {
+        if (project is not null && map.TryGetValue(project, out var list))
+        {
+            list.Remove(slot);
+            if (list.Count == 0)
+            {
+                map.Remove(project);
+            }
+        }
+    }
+
+    private static string Describe(KeyState state, KeyFailure failure)
+    {
+        if (failure.Kind == FailureKind.RateLimited)
+        {
+            return failure.Scope switch
+            {
+                RateLimitScope.Day => "daily quota exhausted",
+                RateLimitScope.Minute => "per-minute quota exhausted",
+                _ => "rate limited",
+            };
+        }
+
+        return failure.Kind == FailureKind.Billing
+            ? "billing: credit used up"
+            : $"{state.Failures} consecutive failures";
+    }
+
+    private List<KeyEventArgs>? _pendingNotices;
+
+    private enum SlotState
+    {
+        Usable,
+        Cooling,
+        Busy,
+        Out,
+    }
+
+    private sealed record EnvironmentFaultNotice(FailureKind Kind, int Keys, DateTimeOffset Until);
+}

@@ -1,0 +1,314 @@
+namespace ApiKeys.Pool;
+
+/// <summary>
+/// The rules: one pure function from (state, outcome, now, options) to the next state. Every backend
+/// (memory and JSON files, Redis) applies exactly these, so a key behaves the same wherever its state lives.
+/// </summary>
+public static class KeyStatePolicy
+{
+    /// <summary>Applies <paramref name="outcome"/> to <paramref name="state"/>.</summary>
+    /// <param name="state">The key's state before.</param>
+    /// <param name="outcome">What happened.</param>
+    /// <param name="now">The time of the outcome.</param>
+    /// <param name="options">The pool's options.</param>
+    /// <param name="jitter">A random number in [0, 1) that spreads escalating cooldowns (0.5: none).</param>
+    public static KeyTransition Apply(KeyState state, KeyOutcome outcome, DateTimeOffset now, ApiKeyManagerOptions options, double jitter)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(options);
+        if (outcome.Failure is not { } failure)
+        {
+            return new(Succeeded(state, outcome.Model, now, options), KeyEffect.None);
+        }
+
+        var counted = state with
+        {
+            TotalFailures = state.TotalFailures + 1,
+            LastUsed = now,
+            LastError = new KeyError(failure.Kind, failure.Message, now),
+            LearnedProject = failure.Project ?? state.LearnedProject,
+        };
+
+        if (outcome.IsExcused || !failure.IsKeyFault)
+        {
+            return new(counted, KeyEffect.None);
+        }
+
+        counted = counted with { LastFailed = now, UpdatedAt = now };
+        string? model = outcome.Model;
+        switch (failure.Kind)
+        {
+            case FailureKind.RateLimited:
+                return RateLimited(counted, failure, model, now, options, jitter);
+
+            case FailureKind.ModelUnavailable when model is not null:
+                return new(BlockModel(counted, model, null, FailureKind.ModelUnavailable, now), KeyEffect.ModelDisabled, null, model);
+
+            case FailureKind.Forbidden when failure.IsServiceBlocked && model is not null:
+                return new(BlockModel(counted, model, null, FailureKind.Forbidden, now), KeyEffect.ModelDisabled, null, model);
+
+            case FailureKind.ModelUnavailable:
+            case FailureKind.Forbidden when failure.IsServiceBlocked:
+            case FailureKind.InvalidKey:
+            case FailureKind.Suspended:
+                return new(counted with
+                {
+                    DisabledKind = failure.Kind,
+                    DisabledReason = failure.Message ?? Describe(failure.Kind),
+                    DisabledAt = now,
+                }, KeyEffect.Disabled);
+
+            case FailureKind.Billing:
+            {
+                var delay = Escalate(options.MaxCooldown, counted.CooldownLevel, options.MaxBillingCooldown, options.JitterRatio, jitter);
+                var until = now + delay;
+                return new(counted with
+                {
+                    BlockedUntil = Later(counted.BlockedUntil, until),
+                    BlockKind = FailureKind.Billing,
+                    CooldownLevel = counted.CooldownLevel + 1,
+                    LevelChangedAt = now,
+                }, KeyEffect.Cooling, until, null, ProjectWide: true);
+            }
+
+            default:
+                return Strike(counted, failure.Kind, now, options, jitter);
+        }
+    }
+
+    /// <summary>Cools <paramref name="state"/> because another key of its project was limited (never shortens a cooldown already set).</summary>
+    public static KeyState ApplyProjectCooldown(KeyState state, string? model, DateTimeOffset until, FailureKind kind, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (model is null)
+        {
+            if (state.BlockedUntil is { } existing && existing >= until)
+            {
+                return state;
+            }
+
+            return state with { BlockedUntil = until, BlockKind = kind, UpdatedAt = now };
+        }
+
+        if (state.Models.TryGetValue(model, out var block) && (block.Until is null || block.Until >= until))
+        {
+            return state;
+        }
+
+        return state with
+        {
+            Models = state.Models.SetItem(model, new ModelBlock(until, kind, block?.Level ?? 0, now)),
+            UpdatedAt = now,
+        };
+    }
+
+    /// <summary>The key answered a validation: <paramref name="valid"/> brings it back (disables, revalidation-only blocks and billing cooldowns lifted).</summary>
+    public static KeyState Revalidated(KeyState state, bool valid, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (!valid)
+        {
+            return state;
+        }
+
+        var models = state.Models;
+        foreach (var (model, block) in state.Models)
+        {
+            if (block.Until is null)
+            {
+                models = models.Remove(model);
+            }
+        }
+
+        bool billing = state.BlockKind == FailureKind.Billing;
+        return state with
+        {
+            DisabledKind = null,
+            DisabledReason = null,
+            DisabledAt = null,
+            Models = models,
+            BlockedUntil = billing ? null : state.BlockedUntil,
+            BlockKind = billing ? null : state.BlockKind,
+            Failures = 0,
+            UpdatedAt = now,
+        };
+    }
+
+    /// <summary>Clears everything but the totals: a fresh start for one key.</summary>
+    public static KeyState Reset(KeyState state, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return KeyState.Empty with
+        {
+            TotalSuccesses = state.TotalSuccesses,
+            TotalFailures = state.TotalFailures,
+            LastUsed = state.LastUsed,
+            LearnedProject = state.LearnedProject,
+            UpdatedAt = now,
+        };
+    }
+
+    /// <summary>Lifts a model block or a key-wide cooldown whose time has come (for tidy states; availability never depends on it).</summary>
+    public static KeyState Expire(KeyState state, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var result = state;
+        if (state.BlockedUntil is { } until && until <= now)
+        {
+            result = result with { BlockedUntil = null, BlockKind = null };
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Merges a state written by another process (<paramref name="disk"/>) with this process's (<paramref name="local"/>),
+    /// given the state <paramref name="local"/> was derived from (<paramref name="baseline"/>): counters add up exactly
+    /// (disk + what this process added since the baseline), and for everything else the newer side wins.
+    /// </summary>
+    public static KeyState Merge(KeyState? disk, KeyState local, KeyState? baseline)
+    {
+        ArgumentNullException.ThrowIfNull(local);
+        if (ReferenceEquals(local, baseline))
+        {
+            return disk ?? local;
+        }
+
+        baseline ??= KeyState.Empty;
+        disk ??= KeyState.Empty;
+        bool localNewer = (local.UpdatedAt ?? DateTimeOffset.MinValue) >= (disk.UpdatedAt ?? DateTimeOffset.MinValue);
+        var fields = localNewer ? local : disk;
+        return fields with
+        {
+            TotalSuccesses = disk.TotalSuccesses + Math.Max(0, local.TotalSuccesses - baseline.TotalSuccesses),
+            TotalFailures = disk.TotalFailures + Math.Max(0, local.TotalFailures - baseline.TotalFailures),
+            LastUsed = Later(disk.LastUsed, local.LastUsed),
+            LastFailed = Later(disk.LastFailed, local.LastFailed),
+            LastError = Newer(disk.LastError, local.LastError),
+            LearnedProject = local.LearnedProject ?? disk.LearnedProject,
+        };
+    }
+
+    /// <summary>The cooldown for escalation <paramref name="level"/>: base x 2^level, capped, spread by +/- <paramref name="jitterRatio"/>.</summary>
+    public static TimeSpan Escalate(TimeSpan baseDelay, int level, TimeSpan max, double jitterRatio, double jitter)
+    {
+        double factor = Math.Pow(2, Math.Clamp(level, 0, 40));
+        double ticks = Math.Min(baseDelay.Ticks * factor, max.Ticks);
+        ticks *= 1 + (jitterRatio * ((2 * jitter) - 1));
+        return TimeSpan.FromTicks((long)Math.Max(ticks, TimeSpan.TicksPerMillisecond));
+    }
+
+    private static KeyState Succeeded(KeyState state, string? model, DateTimeOffset now, ApiKeyManagerOptions options)
+    {
+        var next = state with
+        {
+            TotalSuccesses = state.TotalSuccesses + 1,
+            LastUsed = now,
+        };
+
+        if (state.Failures != 0)
+        {
+            next = next with { Failures = 0, UpdatedAt = now };
+        }
+
+        if (state.CooldownLevel > 0 && !state.IsCooling(now))
+        {
+            var since = state.LevelChangedAt ?? DateTimeOffset.MinValue;
+            long quiet = (now - since).Ticks / options.CooldownDecay.Ticks;
+            if (quiet > 0)
+            {
+                next = next with
+                {
+                    CooldownLevel = (int)Math.Max(0, state.CooldownLevel - quiet),
+                    LevelChangedAt = now,
+                    UpdatedAt = now,
+                };
+            }
+        }
+
+        if (model is not null && state.Models.TryGetValue(model, out var block) && !block.IsActive(now)
+            && (now - block.Since) >= options.CooldownDecay)
+        {
+            // The model has served again after a quiet period: forget its escalation.
+            next = next with { Models = state.Models.Remove(model), UpdatedAt = now };
+        }
+
+        return next;
+    }
+
+    private static KeyTransition RateLimited(KeyState state, KeyFailure failure, string? model, DateTimeOffset now, ApiKeyManagerOptions options, double jitter)
+    {
+        int level = model is not null && state.Models.TryGetValue(model, out var existing) ? existing.Level : state.CooldownLevel;
+        DateTimeOffset until;
+        bool escalated = false;
+        if (failure.Scope == RateLimitScope.Day)
+        {
+            // A daily quota's retry delay is misleading: nothing comes back before the quota resets.
+            until = DailyQuota.NextReset(now, options.DailyQuotaTimeZone);
+        }
+        else if (failure.RetryAfter is { } retryAfter && retryAfter > TimeSpan.Zero)
+        {
+            until = now + retryAfter;
+        }
+        else
+        {
+            until = now + Escalate(options.BaseCooldown, level, options.MaxCooldown, options.JitterRatio, jitter);
+            escalated = true;
+        }
+
+        int nextLevel = escalated ? level + 1 : level;
+        if (model is null)
+        {
+            return new(state with
+            {
+                BlockedUntil = Later(state.BlockedUntil, until),
+                BlockKind = FailureKind.RateLimited,
+                CooldownLevel = nextLevel,
+                LevelChangedAt = escalated ? now : state.LevelChangedAt,
+            }, KeyEffect.Cooling, until, null, ProjectWide: true);
+        }
+
+        return new(state with
+        {
+            Models = state.Models.SetItem(model, new ModelBlock(until, FailureKind.RateLimited, nextLevel, now)),
+        }, KeyEffect.ModelCooling, until, model, ProjectWide: true);
+    }
+
+    private static KeyTransition Strike(KeyState state, FailureKind kind, DateTimeOffset now, ApiKeyManagerOptions options, double jitter)
+    {
+        int failures = state.Failures + 1;
+        var next = state with { Failures = failures };
+        if (failures < options.FailureThreshold)
+        {
+            return new(next, KeyEffect.Strike);
+        }
+
+        var until = now + Escalate(options.BaseCooldown, state.CooldownLevel, options.MaxCooldown, options.JitterRatio, jitter);
+        return new(next with
+        {
+            BlockedUntil = Later(state.BlockedUntil, until),
+            BlockKind = kind,
+            CooldownLevel = state.CooldownLevel + 1,
+            LevelChangedAt = now,
+        }, KeyEffect.Cooling, until);
+    }
+
+    private static KeyState BlockModel(KeyState state, string model, DateTimeOffset? until, FailureKind kind, DateTimeOffset now) =>
+        state with { Models = state.Models.SetItem(model, new ModelBlock(until, kind, 0, now)) };
+
+    private static DateTimeOffset? Later(DateTimeOffset? a, DateTimeOffset? b) =>
+        a is null ? b : b is null ? a : a > b ? a : b;
+
+    private static KeyError? Newer(KeyError? a, KeyError? b) =>
+        a is null ? b : b is null ? a : a.At > b.At ? a : b;
+
+    internal static string Describe(FailureKind kind) => kind switch
+    {
+        FailureKind.InvalidKey => "the key is invalid or expired",
+        FailureKind.Suspended => "the key's project is suspended",
+        FailureKind.Forbidden => "the key is blocked for this service",
+        FailureKind.ModelUnavailable => "no model is offered to this key",
+        FailureKind.Billing => "billing: credit used up",
+        _ => kind.ToString(),
+    };
+}

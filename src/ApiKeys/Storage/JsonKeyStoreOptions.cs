@@ -1,0 +1,27 @@
+using ApiKeys.Keys;
+
+namespace ApiKeys.Storage;
+
+/// <summary>Options of <see cref="JsonKeyStore"/>.</summary>
+public sealed class JsonKeyStoreOptions
+{
+    /// <summary>The keys file's name.</summary>
+    /// <value>The default is <c>api_keys.json</c> (the seed's).</value>
+    public string KeysFileName { get; set; } = JsonKeyStore.KeysFileName;
+
+    /// <summary>The states file's name.</summary>
+    /// <value>The default is <c>api_key_states.json</c> (the seed's).</value>
+    public string StatesFileName { get; set; } = JsonKeyStore.StatesFileName;
+
+    /// <summary>Keys given directly: the store keeps only their states, and never writes a keys file.</summary>
+    /// <value>The default is null: the keys live in the keys file.</value>
+    public IReadOnlyList<ApiKey>? GivenKeys { get; set; }
+
+    /// <summary>The largest file the store reads.</summary>
+    /// <value>The default is 64 MiB.</value>
+    public long MaxFileBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>Encrypts the keys file at rest; null: plain JSON (an encrypted file then cannot be opened).</summary>
+    /// <value>The default is null.</value>
+    public IKeyFileProtector? Protector { get; set; }
+}

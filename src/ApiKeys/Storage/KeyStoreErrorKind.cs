@@ -1,0 +1,29 @@
+namespace ApiKeys.Storage;
+
+/// <summary>What went wrong with a store.</summary>
+public enum KeyStoreErrorKind
+{
+    /// <summary>Something else.</summary>
+    Other = 0,
+
+    /// <summary>The file is not valid JSON, or is truncated.</summary>
+    Corrupt,
+
+    /// <summary>Valid JSON of the wrong shape (wrong types, duplicate entries, missing fields).</summary>
+    InvalidShape,
+
+    /// <summary>A format version this build does not know.</summary>
+    UnsupportedVersion,
+
+    /// <summary>Larger than the store accepts.</summary>
+    TooLarge,
+
+    /// <summary>Permission denied.</summary>
+    PermissionDenied,
+
+    /// <summary>Another I/O failure (disk full, read-only file system).</summary>
+    Io,
+
+    /// <summary>The store is encrypted and the passphrase is wrong or missing, or the file was tampered with.</summary>
+    Decryption,
+}

@@ -1,0 +1,64 @@
+namespace ApiKeys.Storage;
+
+/// <summary>
+/// The store's lock file (<c>.apikeys.lock</c>, never renamed), held around every read-modify-write so several
+/// processes share one directory without lost updates. A process that dies releases it with its descriptors.
+/// </summary>
+internal sealed class StoreLock : IDisposable
+{
+    private readonly int _fd = -1;
+    private readonly FileStream? _stream;
+
+    private StoreLock(int fd, FileStream? stream)
+    {
+        _fd = fd;
+        _stream = stream;
+    }
+
+    public static StoreLock Acquire(string path)
+    {
+        if (NativeFile.IsSupported)
+        {
+            try
+            {
+                return new StoreLock(NativeFile.LockFile(path), null);
+            }
+            catch (IOException e) when (e.InnerException is UnauthorizedAccessException)
+            {
+                throw new KeyStoreException($"Failed to lock the key store: Permission denied ({path})", path, KeyStoreErrorKind.PermissionDenied, innerException: e);
+            }
+            catch (IOException e)
+            {
+                throw new KeyStoreException($"Failed to lock the key store: {e.Message}", path, KeyStoreErrorKind.Io, innerException: e);
+            }
+        }
+
+        // Elsewhere: an exclusive open, retried while another process holds it.
+        var spin = default(SpinWait);
+        while (true)
+        {
+            try
+            {
+                return new StoreLock(-1, new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None));
+            }
+            catch (UnauthorizedAccessException e)
+            {
+                throw new KeyStoreException($"Failed to lock the key store: Permission denied ({path})", path, KeyStoreErrorKind.PermissionDenied, innerException: e);
+            }
+            catch (IOException)
+            {
+                spin.SpinOnce(sleep1Threshold: 10);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_fd >= 0)
+        {
+            NativeFile.Unlock(_fd);
+        }
+
+        _stream?.Dispose();
+    }
+}

@@ -1,0 +1,94 @@
+using System.Globalization;
+using ApiKeys;
+using ApiKeys.Pool;
+
+// A child process for the store tests: several of these share one store directory, and the crash
+// tests kill them with SIGKILL mid-write.
+//   report DIR N          acquire + report N outcomes (every 10th a failure of unknown kind), then flush
+//   add DIR PREFIX N      add N keys one by one, printing "ACK <id>" after each returns (on disk by then)
+//   churn DIR             write states and keys in a loop until killed, printing "READY" once started
+if (args.Length < 2)
+{
+    Console.Error.WriteLine("usage: report DIR N | add DIR PREFIX N | churn DIR");
+    return 2;
+}
+
+var dir = args[1];
+var options = new ApiKeyManagerOptions { FailureThreshold = 1_000_000, AlertAfterConsecutiveFailures = 1_000_000, EnvironmentFaultGuard = false };
+switch (args[0])
+{
+    case "report":
+    {
+        int n = int.Parse(args[2], CultureInfo.InvariantCulture);
+        using var manager = ApiKeyManager.Open(dir, options);
+        for (int i = 0; i < n; i++)
+        {
+            using var lease = manager.Acquire();
+            if (i % 10 == 0)
+            {
+                lease.Failed(KeyFailure.Unknown("worker failure"));
+            }
+            else
+            {
+                lease.Succeeded();
+            }
+        }
+
+        manager.Flush();
+        Console.WriteLine("DONE");
+        return 0;
+    }
+
+    case "add":
+    {
+        string prefix = args[2];
+        int n = int.Parse(args[3], CultureInfo.InvariantCulture);
+        using var manager = ApiKeyManager.Open(dir, options);
+        for (int i = 0; i < n; i++)
+        {
+            var key = FakeKey(prefix, i);
+            var result = manager.AddKey(key);
+            if (result.Status is not (AddKeyStatus.Added or AddKeyStatus.Duplicate))
+            {
+                Console.Error.WriteLine(result.Message);
+                return 1;
+            }
+
+            Console.WriteLine($"ACK {result.KeyId}");
+            Console.Out.Flush();
+        }
+
+        return 0;
+    }
+
+    case "churn":
+    {
+        using var manager = ApiKeyManager.Open(dir, options);
+        Console.WriteLine("READY");
+        Console.Out.Flush();
+        for (int i = 0; ; i++)
+        {
+            if (manager.TryAcquire(out var lease))
+            {
+                lease.Failed(KeyFailure.Unknown("churn"));
+            }
+
+            manager.Flush();
+            var result = manager.AddKey(FakeKey("churn" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture), i));
+            Console.WriteLine($"ACK {result.KeyId}");
+            Console.Out.Flush();
+        }
+    }
+
+    default:
+        Console.Error.WriteLine($"unknown command {args[0]}");
+        return 2;
+}
+
+// Canary-shaped Gemini keys: AIza + 35 characters, derived from a prefix and a number.
+static string FakeKey(string prefix, int i)
+{
+    var body = (prefix + "x" + i.ToString(CultureInfo.InvariantCulture)).Replace("-", "_", StringComparison.Ordinal);
+    body = body.Length >= 35 ? body[^35..] : body.PadLeft(35, '0');
+    return "AIza" + body;
+}
