@@ -14,7 +14,7 @@ namespace ApiKeys;
 /// several processes. Every public member is thread-safe.
 /// </summary>
 /// <remarks>The seed's <c>APIKeyManager</c>: <see cref="GetAvailableKey"/> and <see cref="UpdateKeyStatus(string, bool)"/> work as they did.</remarks>
-public sealed partial class ApiKeyManager : IDisposable, ILeaseOwner
+public sealed partial class ApiKeyManager : IKeyPool, IDisposable, ILeaseOwner
 {
     /// <summary>The environment variable naming the store directory when none is given.</summary>
     public const string DirectoryVariable = "APIKEYS_DIR";

@@ -81,6 +81,10 @@ public sealed class ApiKeyManagerOptions
     /// <value>The default is 1 second.</value>
     public TimeSpan SyncInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Proactive limits per key x model (requests per minute and per day); a key at its limit steps aside until the window ends.</summary>
+    /// <value>The default is none.</value>
+    public IList<RequestLimit> RequestLimits { get; } = [];
+
     /// <summary>Validates the options (the same validator runs with and without DI).</summary>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is out of range.</exception>
     public void Validate()
