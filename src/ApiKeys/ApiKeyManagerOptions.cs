@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using ApiKeys.Pool;
+using Microsoft.Extensions.Options;
 
 namespace ApiKeys;
 
@@ -83,6 +84,7 @@ public sealed class ApiKeyManagerOptions
 
     /// <summary>Proactive limits per key x model (requests per minute and per day); a key at its limit steps aside until the window ends.</summary>
     /// <value>The default is none.</value>
+    [ValidateEnumeratedItems]
     public IList<RequestLimit> RequestLimits { get; } = [];
 
     /// <summary>Validates the options (the same validator runs with and without DI).</summary>
