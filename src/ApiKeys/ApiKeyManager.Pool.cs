@@ -41,6 +41,11 @@ public sealed partial class ApiKeyManager
                 continue;
             }
 
+            if (_options.RequestLimits.Count > 0)
+            {
+                CountRequest_NeedsLock(slot, model, now);
+            }
+
             if (lease)
             {
                 slot.InFlight++;
@@ -71,7 +76,7 @@ public sealed partial class ApiKeyManager
             }
 
             bool wasIn = lane.Ring.Contains(index);
-            Reconcile_NeedsLock(slot, now);
+            Reconcile_NeedsLock(slot, now, restoring: true);
             if (!wasIn && lane.Ring.Contains(index))
             {
                 if (lane.Model is null)
@@ -124,7 +129,7 @@ public sealed partial class ApiKeyManager
     }
 
     /// <summary>Puts <paramref name="slot"/> in or out of every lane's ring as its state says, scheduling its return.</summary>
-    private void Reconcile_NeedsLock(KeySlot slot, DateTimeOffset now)
+    private void Reconcile_NeedsLock(KeySlot slot, DateTimeOffset now, bool restoring = false)
     {
         foreach (var model in slot.State.Models.Keys)
         {
@@ -134,21 +139,22 @@ public sealed partial class ApiKeyManager
             }
         }
 
-        ReconcileIn_NeedsLock(_default, slot, now);
+        ReconcileIn_NeedsLock(_default, slot, now, restoring);
         foreach (var lane in _lanes.Values)
         {
-            ReconcileIn_NeedsLock(lane, slot, now);
+            ReconcileIn_NeedsLock(lane, slot, now, restoring);
         }
     }
 
-    private void ReconcileIn_NeedsLock(KeyLane lane, KeySlot slot, DateTimeOffset now)
+    private void ReconcileIn_NeedsLock(KeyLane lane, KeySlot slot, DateTimeOffset now, bool restoring = false)
     {
         switch (Evaluate(slot, lane, now, out var until))
         {
             case SlotState.Usable:
                 if (!lane.Ring.Contains(slot.Index))
                 {
-                    if (_options.Selection == KeySelection.LeastRecentlyUsed)
+                    // A key back from a cooldown was used least recently: with LRU it goes first.
+                    if (restoring && _options.Selection == KeySelection.LeastRecentlyUsed)
                     {
                         lane.Ring.AddNext(slot.Index);
                     }

@@ -35,4 +35,7 @@ internal sealed class KeySlot
     public bool WasCooling { get; set; }
 
     public string? Project => Key.Project ?? State.LearnedProject;
+
+    /// <summary>Counters of the proactive request limits, by limit model ("" for every model).</summary>
+    public Dictionary<string, ApiKeyManager.RequestWindow>? Limits { get; set; }
 }
