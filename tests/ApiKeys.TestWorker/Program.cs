@@ -14,7 +14,7 @@ if (args.Length < 2)
 }
 
 var dir = args[1];
-var options = new ApiKeyManagerOptions { FailureThreshold = 1_000_000, AlertAfterConsecutiveFailures = 1_000_000, EnvironmentFaultGuard = false };
+var options = new ApiKeyManagerOptions { FailureThreshold = 1000, AlertAfterConsecutiveFailures = 1000, EnvironmentFaultGuard = false };
 switch (args[0])
 {
     case "report":
@@ -78,6 +78,36 @@ switch (args[0])
             Console.WriteLine($"ACK {result.KeyId}");
             Console.Out.Flush();
         }
+    }
+
+    case "denied":
+    {
+        // Run as a user who may read the store but not write it: saving fails with the seed's message,
+        // the pool keeps working, and the write succeeds once the parent grants access (it says GO).
+        using var manager = ApiKeyManager.Open(dir, options);
+        var key = manager.GetAvailableKey() ?? throw new InvalidOperationException("no key");
+        manager.UpdateKeyStatus(key, success: true);
+        try
+        {
+            manager.Flush();
+            Console.WriteLine("FLUSHED");
+        }
+        catch (ApiKeys.Storage.KeyStoreException e)
+        {
+            Console.WriteLine("STATES " + e.Message);
+        }
+
+        var added = manager.AddKey(FakeKey("denied", 1));
+        Console.WriteLine("KEYS " + added.Status + " " + added.SaveError);
+        Console.WriteLine("STILL " + (manager.GetAvailableKey() is not null ? "WORKS" : "BROKEN"));
+        Console.Out.Flush();
+        if (Console.ReadLine() == "GO")
+        {
+            manager.Flush();
+            Console.WriteLine("RETRIED");
+        }
+
+        return 0;
     }
 
     default:

@@ -73,7 +73,7 @@ public sealed class JsonKeyStore : IKeyStore
     {
         lock (_gate)
         {
-            using var fileLock = LockIfExists();
+            // Reads need no lock: every write is an atomic rename, so a reader sees a whole file, old or new.
             var keys = HoldsKeys ? ReadKeys_NeedsLock() : [.. _givenKeys];
             ReadStates_NeedsLock();
             return Snapshot_NeedsLock(keys);
@@ -87,7 +87,7 @@ public sealed class JsonKeyStore : IKeyStore
         lock (_gate)
         {
             EnsureDirectory();
-            using var fileLock = StoreLock.Acquire(LockPath);
+            using var fileLock = StoreLock.Acquire(LockPath, "keys");
             var current = HoldsKeys ? ReadKeys_NeedsLock() : [.. _givenKeys];
             ReadStates_NeedsLock();
             var change = update(current);
@@ -103,8 +103,16 @@ public sealed class JsonKeyStore : IKeyStore
                 long generation = _keysGeneration + 1;
                 var json = KeysFile.Serialize(keys, generation);
                 byte[] bytes = _options.Protector is { } protector ? protector.Protect(json, "keys", generation) : json;
-                Array.Clear(json);
-                AtomicFile.Write(KeysPath, bytes);
+                try
+                {
+                    AtomicFile.Write(KeysPath, bytes);
+                }
+                finally
+                {
+                    // The plaintext holds every secret: do not leave it for the garbage collector.
+                    Array.Clear(json);
+                }
+
                 _keysGeneration = generation;
                 _keysStamp = FileStamp.Of(KeysPath);
                 IsEncrypted = _options.Protector is not null;
@@ -117,8 +125,7 @@ public sealed class JsonKeyStore : IKeyStore
             if (change.ClearStates)
             {
                 _epoch = Guid.NewGuid().ToString("N");
-                _states = new(StringComparer.Ordinal);
-                WriteStates_NeedsLock();
+                WriteStates_NeedsLock(new(StringComparer.Ordinal));
             }
 
             IsSeedFormat = false;
@@ -144,7 +151,7 @@ public sealed class JsonKeyStore : IKeyStore
                 EnsureDirectory();
             }
 
-            using var fileLock = changes.Count > 0 ? StoreLock.Acquire(LockPath) : LockIfExists();
+            using var fileLock = changes.Count > 0 ? StoreLock.Acquire(LockPath, "key states") : null;
             List<ApiKey>? keys = null;
             if (HoldsKeys && (keysChanged || FileStamp.Of(KeysPath) != _keysStamp))
             {
@@ -154,13 +161,16 @@ public sealed class JsonKeyStore : IKeyStore
             ReadStates_NeedsLock();
             if (changes.Count > 0)
             {
+                // Merge into a copy: if the write fails, the cache still holds what is on disk, so the
+                // retry adds this process's counters once, not twice.
+                var merged = new Dictionary<string, KeyState>(_states!, StringComparer.Ordinal);
                 foreach (var change in changes)
                 {
-                    _states!.TryGetValue(change.KeyId, out var disk);
-                    _states[change.KeyId] = KeyStatePolicy.Merge(disk, change.State, change.Baseline);
+                    merged.TryGetValue(change.KeyId, out var disk);
+                    merged[change.KeyId] = KeyStatePolicy.Merge(disk, change.State, change.Baseline);
                 }
 
-                WriteStates_NeedsLock();
+                WriteStates_NeedsLock(merged);
             }
 
             return Snapshot_NeedsLock(keys);
@@ -177,21 +187,6 @@ public sealed class JsonKeyStore : IKeyStore
 
     private KeyStoreSnapshot Snapshot_NeedsLock(List<ApiKey>? keys) =>
         new(keys, new Dictionary<string, KeyState>(_states!, StringComparer.Ordinal), _epoch);
-
-    private StoreLock? LockIfExists() =>
-        System.IO.Directory.Exists(Directory) && (File.Exists(LockPath) || IsWritable()) ? StoreLock.Acquire(LockPath) : null;
-
-    private bool IsWritable()
-    {
-        try
-        {
-            return (File.GetAttributes(Directory) & FileAttributes.ReadOnly) == 0;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
-    }
 
     private void EnsureDirectory()
     {
@@ -293,16 +288,25 @@ public sealed class JsonKeyStore : IKeyStore
         _statesStamp = stamp;
     }
 
-    private void WriteStates_NeedsLock()
+    private void WriteStates_NeedsLock(Dictionary<string, KeyState> states)
     {
         AtomicFile.CleanStale(Directory, _options.StatesFileName);
         long generation = _statesGeneration + 1;
-        if (_epoch == StatesFile.SeedEpoch)
+        string epoch = _epoch == StatesFile.SeedEpoch ? Guid.NewGuid().ToString("N") : _epoch;
+        try
         {
-            _epoch = Guid.NewGuid().ToString("N");
+            AtomicFile.Write(StatesPath, StatesFile.Serialize(states, generation, epoch));
+        }
+        catch
+        {
+            // Read the file again next time rather than trust a cache that may be ahead of it.
+            _states = null;
+            _statesStamp = default;
+            throw;
         }
 
-        AtomicFile.Write(StatesPath, StatesFile.Serialize(_states!, generation, _epoch));
+        _states = states;
+        _epoch = epoch;
         _statesGeneration = generation;
         _statesStamp = FileStamp.Of(StatesPath);
     }

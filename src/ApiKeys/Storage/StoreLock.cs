@@ -15,7 +15,7 @@ internal sealed class StoreLock : IDisposable
         _stream = stream;
     }
 
-    public static StoreLock Acquire(string path)
+    public static StoreLock Acquire(string path, string what)
     {
         if (NativeFile.IsSupported)
         {
@@ -25,11 +25,11 @@ internal sealed class StoreLock : IDisposable
             }
             catch (IOException e) when (e.InnerException is UnauthorizedAccessException)
             {
-                throw new KeyStoreException($"Failed to lock the key store: Permission denied ({path})", path, KeyStoreErrorKind.PermissionDenied, innerException: e);
+                throw new KeyStoreException($"Failed to save {what}: Permission denied ({path})", path, KeyStoreErrorKind.PermissionDenied, innerException: e);
             }
             catch (IOException e)
             {
-                throw new KeyStoreException($"Failed to lock the key store: {e.Message}", path, KeyStoreErrorKind.Io, innerException: e);
+                throw new KeyStoreException($"Failed to save {what}: cannot lock the store: {e.Message}", path, KeyStoreErrorKind.Io, innerException: e);
             }
         }
 
@@ -43,7 +43,7 @@ internal sealed class StoreLock : IDisposable
             }
             catch (UnauthorizedAccessException e)
             {
-                throw new KeyStoreException($"Failed to lock the key store: Permission denied ({path})", path, KeyStoreErrorKind.PermissionDenied, innerException: e);
+                throw new KeyStoreException($"Failed to save {what}: Permission denied ({path})", path, KeyStoreErrorKind.PermissionDenied, innerException: e);
             }
             catch (IOException)
             {
