@@ -198,6 +198,16 @@ public sealed partial class ApiKeyManager
     private bool Apply(string key, bool bySecret, KeyOutcome outcome, bool releaseLease)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (outcome.Failure is { Message: not null } failure)
+        {
+            // Key-shaped tokens were masked when the failure was made; this also masks the pool's keys of any shape.
+            var redacted = failure.RedactedWith(Redactor);
+            if (!ReferenceEquals(redacted, failure))
+            {
+                outcome = outcome.WithFailure(redacted);
+            }
+        }
+
         List<object>? notices = null;
         bool signal = false;
         lock (_gate)

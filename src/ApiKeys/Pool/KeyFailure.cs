@@ -95,6 +95,20 @@ public sealed class KeyFailure
     /// <summary>The request is wrong; not the key's fault, and no other key will do better.</summary>
     public static KeyFailure BadRequest(string? message = null, string? model = null) => new(FailureKind.BadRequest, message, model: model);
 
+    /// <summary>This failure with its message passed through <paramref name="redactor"/> (the same instance when nothing changes).</summary>
+    internal KeyFailure RedactedWith(SecretRedactor redactor)
+    {
+        if (Message is null)
+        {
+            return this;
+        }
+
+        string redacted = redactor.Redact(Message);
+        return string.Equals(redacted, Message, StringComparison.Ordinal)
+            ? this
+            : new KeyFailure(Kind, redacted, RetryAfter, Scope, Model, Project, IsServiceBlocked, StatusCode);
+    }
+
     /// <inheritdoc />
     public override string ToString()
     {

@@ -22,6 +22,9 @@ public readonly record struct KeyOutcome
     /// <summary>Whether the call succeeded.</summary>
     public bool IsSuccess => Failure is null;
 
+    /// <summary>This outcome with another failure (same model and excuse).</summary>
+    internal KeyOutcome WithFailure(KeyFailure failure) => new(failure, Model, IsExcused);
+
     /// <summary>A success.</summary>
     public static KeyOutcome Success(string? model = null) => new(null, model, false);
 
