@@ -16,7 +16,7 @@ public sealed partial class ApiKeyManager
         List<object>? notices;
         lock (_gate)
         {
-            slot = Pick_NeedsLock(string.IsNullOrEmpty(model) ? null : model, _time.GetUtcNow(), lease: false, out _, out _);
+            slot = Pick_NeedsLock(string.IsNullOrEmpty(model) ? null : model, Now_NeedsLock(model), lease: false, out _, out _);
             notices = TakeNotices_NeedsLock();
         }
 
@@ -70,7 +70,7 @@ public sealed partial class ApiKeyManager
         long id = 0;
         lock (_gate)
         {
-            slot = Pick_NeedsLock(model, _time.GetUtcNow(), lease: true, out _, out availableAt);
+            slot = Pick_NeedsLock(model, Now_NeedsLock(model), lease: true, out _, out availableAt);
             if (slot is not null)
             {
                 id = ++_leaseIds;
@@ -100,7 +100,7 @@ public sealed partial class ApiKeyManager
         long id = 0;
         lock (_gate)
         {
-            now = _time.GetUtcNow();
+            now = Now_NeedsLock(model);
             slot = Pick_NeedsLock(model, now, lease: true, out reason, out availableAt);
             if (slot is not null)
             {
@@ -114,6 +114,7 @@ public sealed partial class ApiKeyManager
         ApiKeysMetrics.Acquired(slot is not null);
         if (slot is null)
         {
+            now = _time.GetUtcNow();
             throw new NoAvailableKeyException(availableAt is { } at ? at > now ? at - now : TimeSpan.Zero : null, availableAt, model, reason);
         }
 
@@ -165,7 +166,7 @@ public sealed partial class ApiKeyManager
         }
     }
 
-    void ILeaseOwner.Report(KeyLease lease, KeyOutcome outcome) => Apply(lease.KeyId, bySecret: false, outcome, releaseLease: true);
+    void ILeaseOwner.Report(KeyLease lease, KeyOutcome outcome) => Apply(lease.KeyId, bySecret: false, outcome, releaseLease: true, lease.Slot);
 
     void ILeaseOwner.Release(KeyLease lease)
     {
@@ -195,7 +196,7 @@ public sealed partial class ApiKeyManager
         }
     }
 
-    private bool Apply(string key, bool bySecret, KeyOutcome outcome, bool releaseLease)
+    private bool Apply(string key, bool bySecret, KeyOutcome outcome, bool releaseLease, int slotHint = -1)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         if (outcome.Failure is { Message: not null } failure)
@@ -212,7 +213,11 @@ public sealed partial class ApiKeyManager
         bool signal = false;
         lock (_gate)
         {
-            if (!(bySecret ? _bySecret : _byId).TryGetValue(key, out var slot))
+            // A lease knows its slot: skip the lookup when the slot still holds its key.
+            var slot = slotHint >= 0 && slotHint < _slots.Count && _slots[slotHint] is { } hinted && string.Equals(hinted.Key.Id, key, StringComparison.Ordinal)
+                ? hinted
+                : null;
+            if (slot is null && !(bySecret ? _bySecret : _byId).TryGetValue(key, out slot))
             {
                 return false;
             }

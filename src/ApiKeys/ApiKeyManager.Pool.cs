@@ -36,7 +36,7 @@ public sealed partial class ApiKeyManager
             }
 
             var slot = _slots[index]!;
-            if (lane.Model is null && model is not null && !slot.State.IsUsable(now, model))
+            if (lane.Model is null && model is not null && !slot.Blocks.IsUsable(now, model))
             {
                 continue;
             }
@@ -60,6 +60,18 @@ public sealed partial class ApiKeyManager
 
         availableAt = EarliestReturn_NeedsLock(lane, now, out reason);
         return null;
+    }
+
+    /// <summary>
+    /// The time, for a pick. Reading the clock is a good part of a pick's cost, and a pick only needs it when something
+    /// can expire or be counted: a cooldown scheduled, a back-off, request limits or a lease cap. Otherwise no key's
+    /// availability depends on the time, and any value will do.
+    /// </summary>
+    private DateTimeOffset Now_NeedsLock(string? model)
+    {
+        bool timeMatters = _default.HasScheduled || _guard.BackOffUntil is not null || _options.RequestLimits.Count > 0
+            || _options.MaxLeasesPerKey is not null || (model is not null && _lanes.Count > 0);
+        return timeMatters ? _time.GetUtcNow() : DateTimeOffset.MinValue;
     }
 
     private KeyLane LaneFor_NeedsLock(string? model) =>
@@ -131,7 +143,7 @@ public sealed partial class ApiKeyManager
     /// <summary>Puts <paramref name="slot"/> in or out of every lane's ring as its state says, scheduling its return.</summary>
     private void Reconcile_NeedsLock(KeySlot slot, DateTimeOffset now, bool restoring = false)
     {
-        foreach (var model in slot.State.Models.Keys)
+        foreach (var model in slot.Blocks.Models.Keys)
         {
             if (!_lanes.ContainsKey(model) && _lanes.Count < MaxModelLanes)
             {
@@ -195,7 +207,7 @@ public sealed partial class ApiKeyManager
     private SlotState Evaluate(KeySlot slot, KeyLane lane, DateTimeOffset now, out DateTimeOffset? until)
     {
         until = null;
-        var state = slot.State;
+        var state = slot.Blocks;
         if (slot.Removed || slot.Key.Disabled || state.DisabledKind is not null)
         {
             return SlotState.Out;
@@ -226,23 +238,37 @@ public sealed partial class ApiKeyManager
 
     private bool ApplyOutcome_NeedsLock(KeySlot slot, KeyOutcome outcome, DateTimeOffset now, ref List<object>? notices)
     {
+        if (outcome.IsSuccess && _pendingNotices is not { Count: > 0 } && KeyStatePolicy.IsCounterOnlySuccess(slot.Blocks, outcome.Model, now, _options))
+        {
+            // The common case: only the counters change. Count it without making a new state.
+            slot.AddSuccess(now);
+            MarkDirty_NeedsLock(slot);
+            return false;
+        }
+
         var before = slot.State;
         List<EnvironmentFaultGuard.Entry>? undo = null;
-        if (outcome.Failure is { IsKeyFault: true } failure && !outcome.IsExcused && _options.EnvironmentFaultGuard)
+        double jitter = outcome.Failure is null ? 0.5 : _random.NextDouble();
+        var t = KeyStatePolicy.Apply(before, outcome, now, _options, jitter);
+
+        // The guard counts failures that would take a key out (a strike below the threshold takes none out).
+        if (_options.EnvironmentFaultGuard && outcome.Failure is { } failure && !outcome.IsExcused
+            && t.Effect is KeyEffect.Cooling or KeyEffect.ModelCooling or KeyEffect.ModelDisabled or KeyEffect.Disabled)
         {
-            if (_guard.IsTripped(failure.Kind, now))
+            bool excuse = _guard.IsTripped(failure.Kind, now);
+            if (!excuse && (undo = _guard.Record(failure.Kind, slot, before, now, _default.Ring, _options)) is not null)
             {
-                outcome = KeyOutcome.Excused(failure, outcome.Model);
-            }
-            else if ((undo = _guard.Record(failure.Kind, slot, before, now, _default.Ring, _options)) is not null)
-            {
-                outcome = KeyOutcome.Excused(failure, outcome.Model);
+                excuse = true;
                 (notices ??= []).Add(new EnvironmentFaultNotice(failure.Kind, undo.Select(e => e.Slot.Key.Id).Distinct().Count(), _guard.BackOffUntil!.Value));
+            }
+
+            if (excuse)
+            {
+                outcome = KeyOutcome.Excused(failure, outcome.Model);
+                t = KeyStatePolicy.Apply(before, outcome, now, _options, jitter);
             }
         }
 
-        double jitter = outcome.Failure is null ? 0.5 : _random.NextDouble();
-        var t = KeyStatePolicy.Apply(before, outcome, now, _options, jitter);
         SetState_NeedsLock(slot, t.State, before, now);
         bool transition = !before.SameBlocks(t.State);
 
@@ -315,11 +341,7 @@ public sealed partial class ApiKeyManager
     private void SetState_NeedsLock(KeySlot slot, KeyState state, KeyState before, DateTimeOffset now)
     {
         slot.State = state;
-        if (!slot.Dirty)
-        {
-            slot.Dirty = true;
-            _dirty.Add(slot);
-        }
+        MarkDirty_NeedsLock(slot);
 
         if (!before.SameBlocks(state))
         {
@@ -330,6 +352,15 @@ public sealed partial class ApiKeyManager
         {
             Unindex(_byProject, before.LearnedProject, slot);
             Index(_byProject, state.LearnedProject, slot);
+        }
+    }
+
+    private void MarkDirty_NeedsLock(KeySlot slot)
+    {
+        if (!slot.Dirty)
+        {
+            slot.Dirty = true;
+            _dirty.Add(slot);
         }
     }
 

@@ -15,6 +15,9 @@ internal sealed class KeyLane
 
     public KeyRing Ring { get; } = new();
 
+    /// <summary>Whether any return is scheduled (stale entries included).</summary>
+    public bool HasScheduled => _expiries.Count > 0;
+
     /// <summary>Makes sure the lane looks at <paramref name="slot"/> again at <paramref name="until"/>.</summary>
     public void Schedule(int slot, DateTimeOffset until)
     {

@@ -21,20 +21,22 @@ public static class KeyStatePolicy
             return new(Succeeded(state, outcome.Model, now, options), KeyEffect.None);
         }
 
+        bool keyFault = !outcome.IsExcused && failure.IsKeyFault;
         var counted = state with
         {
             TotalFailures = state.TotalFailures + 1,
             LastUsed = now,
             LastError = new KeyError(failure.Kind, failure.Message, now),
             LearnedProject = failure.Project ?? state.LearnedProject,
+            LastFailed = keyFault ? now : state.LastFailed,
+            UpdatedAt = keyFault ? now : state.UpdatedAt,
         };
 
-        if (outcome.IsExcused || !failure.IsKeyFault)
+        if (!keyFault)
         {
             return new(counted, KeyEffect.None);
         }
 
-        counted = counted with { LastFailed = now, UpdatedAt = now };
         string? model = outcome.Model;
         switch (failure.Kind)
         {
@@ -198,43 +200,55 @@ public static class KeyStatePolicy
         return TimeSpan.FromTicks((long)Math.Max(ticks, TimeSpan.TicksPerMillisecond));
     }
 
+    /// <summary>
+    /// Whether a success would change nothing but <see cref="KeyState.TotalSuccesses"/> and <see cref="KeyState.LastUsed"/>
+    /// (no strikes to reset, no escalation to decay, no model block to forget): the pool counts such successes without
+    /// making a new state.
+    /// </summary>
+    public static bool IsCounterOnlySuccess(KeyState state, string? model, DateTimeOffset now, ApiKeyManagerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(options);
+        return state.Failures == 0 && DecaySteps(state, now, options) == 0 && !ForgetsModel(state, model, now, options);
+    }
+
     private static KeyState Succeeded(KeyState state, string? model, DateTimeOffset now, ApiKeyManagerOptions options)
     {
-        var next = state with
+        long decay = DecaySteps(state, now, options);
+        bool forget = ForgetsModel(state, model, now, options);
+        if (state.Failures == 0 && decay == 0 && !forget)
+        {
+            return state with { TotalSuccesses = state.TotalSuccesses + 1, LastUsed = now };
+        }
+
+        // The model has served again after a quiet period: forget its escalation.
+        return state with
         {
             TotalSuccesses = state.TotalSuccesses + 1,
             LastUsed = now,
+            Failures = 0,
+            CooldownLevel = decay > 0 ? (int)Math.Max(0, state.CooldownLevel - decay) : state.CooldownLevel,
+            LevelChangedAt = decay > 0 ? now : state.LevelChangedAt,
+            Models = forget ? state.Models.Remove(model!) : state.Models,
+            UpdatedAt = now,
         };
-
-        if (state.Failures != 0)
-        {
-            next = next with { Failures = 0, UpdatedAt = now };
-        }
-
-        if (state.CooldownLevel > 0 && !state.IsCooling(now))
-        {
-            var since = state.LevelChangedAt ?? DateTimeOffset.MinValue;
-            long quiet = (now - since).Ticks / options.CooldownDecay.Ticks;
-            if (quiet > 0)
-            {
-                next = next with
-                {
-                    CooldownLevel = (int)Math.Max(0, state.CooldownLevel - quiet),
-                    LevelChangedAt = now,
-                    UpdatedAt = now,
-                };
-            }
-        }
-
-        if (model is not null && state.Models.TryGetValue(model, out var block) && !block.IsActive(now)
-            && (now - block.Since) >= options.CooldownDecay)
-        {
-            // The model has served again after a quiet period: forget its escalation.
-            next = next with { Models = state.Models.Remove(model), UpdatedAt = now };
-        }
-
-        return next;
     }
+
+    /// <summary>How many quiet periods have passed since the escalation level last changed (0 when there is nothing to decay).</summary>
+    private static long DecaySteps(KeyState state, DateTimeOffset now, ApiKeyManagerOptions options)
+    {
+        if (state.CooldownLevel <= 0 || state.IsCooling(now))
+        {
+            return 0;
+        }
+
+        var since = state.LevelChangedAt ?? DateTimeOffset.MinValue;
+        return Math.Max(0, (now - since).Ticks / options.CooldownDecay.Ticks);
+    }
+
+    private static bool ForgetsModel(KeyState state, string? model, DateTimeOffset now, ApiKeyManagerOptions options) =>
+        model is not null && state.Models.Count > 0 && state.Models.TryGetValue(model, out var block) && !block.IsActive(now)
+        && (now - block.Since) >= options.CooldownDecay;
 
     private static KeyTransition RateLimited(KeyState state, KeyFailure failure, string? model, DateTimeOffset now, ApiKeyManagerOptions options, double jitter)
     {

@@ -278,6 +278,23 @@ public class ApiKeyManagerTests
     }
 
     [Fact]
+    public void EnvironmentFault_ScatteredStrikesBelowThreshold_NeverTrip()
+    {
+        var time = Pools.Clock();
+        using var pool = Pools.Memory(time, keys: 7);
+
+        for (int i = 0; i < 1000; i++)
+        {
+            var key = pool.GetAvailableKey()!;
+            pool.UpdateKeyStatus(key, success: i % 10 != 0);
+        }
+
+        Assert.Null(pool.GetHealth().BackOffUntil);
+        Assert.Equal(7, pool.GetStatuses().Count(s => s.IsUsable));
+        Assert.Equal(100, pool.GetStatuses().Sum(s => s.State.TotalFailures));
+    }
+
+    [Fact]
     public void EnvironmentFault_OneProjectOnly_IsTheKeysFault()
     {
         var time = Pools.Clock();
