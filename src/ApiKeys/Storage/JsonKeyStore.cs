@@ -102,9 +102,17 @@ public sealed class JsonKeyStore : IKeyStore
                 AtomicFile.CleanStale(Directory, _options.KeysFileName);
                 long generation = _keysGeneration + 1;
                 var json = KeysFile.Serialize(keys, generation);
-                byte[] bytes = _options.Protector is { } protector ? protector.Protect(json, "keys", generation) : json;
-                Array.Clear(json);
-                AtomicFile.Write(KeysPath, bytes);
+                try
+                {
+                    byte[] bytes = _options.Protector is { } protector ? protector.Protect(json, "keys", generation) : json;
+                    AtomicFile.Write(KeysPath, bytes);
+                }
+                finally
+                {
+                    // After the write: without a protector the bytes written are this very array.
+                    Array.Clear(json);
+                }
+
                 _keysGeneration = generation;
                 _keysStamp = FileStamp.Of(KeysPath);
                 IsEncrypted = _options.Protector is not null;
