@@ -34,6 +34,28 @@ public class EncryptedStoreTests
     }
 
     [Fact]
+    public void ApiKeyManager_ManyKeyChanges_DeriveTheKeyOnce()
+    {
+        using var dir = new TempDirectory();
+        WritePlain(dir, TestKeys.Many(100));
+        EncryptedStore.Encrypt(dir.Path, Right, Fast);
+        var provider = new CountingProvider("right passphrase");
+        using var protector = new PassphraseProtector(provider, Fast);
+
+        using (var manager = new ApiKeyManager(new JsonKeyStore(dir.Path, new JsonKeyStoreOptions { Protector = protector }), timeProvider: new FakeTimeProvider()))
+        {
+            manager.AddKey(TestKeys.Gemini(100));
+            manager.RemoveKey(TestKeys.Gemini(0));
+            manager.AddKey(TestKeys.Gemini(101));
+            Assert.Equal(101, manager.Count);
+        }
+
+        Assert.Equal(1, protector.KdfRuns);
+        Assert.Equal(1, provider.Unlocks);
+        Assert.Equal(0, provider.News);
+    }
+
+    [Fact]
     public void Open_WrongPassphrase_ThrowsDecryptionAndFileUntouched()
     {
         using var dir = new TempDirectory();
