@@ -15,11 +15,10 @@ namespace ApiKeys.Security;
 /// per store: it also remembers the highest generation it read or wrote of each file and refuses an older one (a
 /// replayed copy) while the process lives.
 /// </remarks>
-public sealed class PassphraseProtector : IKeyFileProtector, IDisposable
+public sealed partial class PassphraseProtector : IKeyFileProtector, IDisposable
 {
     private readonly Lock _gate = new();
     private readonly PassphraseProtectorOptions _options;
-    private readonly Dictionary<string, Seen> _seen = new(StringComparer.Ordinal);
     private IPassphraseProvider _provider;
     private byte[]? _kdfHeader;
     private byte[]? _kek;
@@ -281,89 +280,4 @@ public sealed class PassphraseProtector : IKeyFileProtector, IDisposable
 
         _wrapSection = wrap;
     }
-
-    private byte[] Derive(IPassphraseProvider provider, ReadOnlySpan<byte> salt, int iterations, PassphrasePurpose purpose)
-    {
-        char[] passphrase = provider.GetPassphrase(purpose);
-        byte[]? utf8 = null;
-        try
-        {
-            if (passphrase.Length == 0)
-            {
-                throw new KeyStoreException("The passphrase is empty.", null, KeyStoreErrorKind.Decryption);
-            }
-
-            utf8 = Utf8Nfc(passphrase);
-            var kek = NewSecretBuffer();
-            Rfc2898DeriveBytes.Pbkdf2(utf8, salt, kek, iterations, HashAlgorithmName.SHA256);
-            KdfRuns++;
-            return kek;
-        }
-        finally
-        {
-            Array.Clear(passphrase);
-            if (utf8 is not null)
-            {
-                CryptographicOperations.ZeroMemory(utf8);
-            }
-        }
-    }
-
-    /// <summary>UTF-8 of the NFC form, so a passphrase typed on systems that compose accents differently derives the same key.</summary>
-    private static byte[] Utf8Nfc(char[] passphrase)
-    {
-        if (!Ascii.IsValid(passphrase))
-        {
-            // The normalised copy is a string, which cannot be cleared: only non-ASCII passphrases pay that.
-            string text = new(passphrase);
-            if (!text.IsNormalized(NormalizationForm.FormC))
-            {
-                return Encoding.UTF8.GetBytes(text.Normalize(NormalizationForm.FormC));
-            }
-        }
-
-        return Encoding.UTF8.GetBytes(passphrase);
-    }
-
-    private void CheckGeneration_NeedsLock(string role, string path, long generation)
-    {
-        if (!_seen.TryGetValue(role, out var seen))
-        {
-            _seen[role] = new(path, generation, Ambiguous: false);
-            return;
-        }
-
-        if (seen.Ambiguous)
-        {
-            return;
-        }
-
-        if (seen.Path is not null && seen.Path != path)
-        {
-            // Several files of one role through one protector (backups): generations are not comparable.
-            _seen[role] = seen with { Ambiguous = true };
-            return;
-        }
-
-        if (generation < seen.Generation)
-        {
-            throw KeyEnvelope.Fail(path, $"generation {generation} is older than generation {seen.Generation} this process already read or wrote: an older copy was put back (replayed?)");
-        }
-
-        _seen[role] = new(path, generation, Ambiguous: false);
-    }
-
-    private void RememberWrite_NeedsLock(string role, long generation)
-    {
-        if (!_seen.TryGetValue(role, out var seen))
-        {
-            _seen[role] = new(null, generation, Ambiguous: false);
-        }
-        else if (!seen.Ambiguous)
-        {
-            _seen[role] = seen with { Generation = Math.Max(seen.Generation, generation) };
-        }
-    }
-
-    private readonly record struct Seen(string? Path, long Generation, bool Ambiguous);
 }
