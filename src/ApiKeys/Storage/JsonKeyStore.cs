@@ -102,14 +102,14 @@ public sealed class JsonKeyStore : IKeyStore
                 AtomicFile.CleanStale(Directory, _options.KeysFileName);
                 long generation = _keysGeneration + 1;
                 var json = KeysFile.Serialize(keys, generation);
-                byte[] bytes = _options.Protector is { } protector ? protector.Protect(json, "keys", generation) : json;
                 try
                 {
+                    byte[] bytes = _options.Protector is { } protector ? protector.Protect(json, "keys", generation) : json;
                     AtomicFile.Write(KeysPath, bytes);
                 }
                 finally
                 {
-                    // The plaintext holds every secret: do not leave it for the garbage collector.
+                    // The plaintext holds every secret: clear it after the write (without a protector it is the very array written).
                     Array.Clear(json);
                 }
 
