@@ -161,7 +161,7 @@ public static class EncryptedStore
             throw new KeyStoreException($"{full}: the store directory does not exist.", full, KeyStoreErrorKind.Io);
         }
 
-        return StoreLock.Acquire(Path.Combine(full, JsonKeyStore.LockFileName));
+        return StoreLock.Acquire(Path.Combine(full, JsonKeyStore.LockFileName), "keys");
     }
 
     private static (List<ApiKey> Keys, long Generation) ParsePlain(byte[] bytes, string path)
