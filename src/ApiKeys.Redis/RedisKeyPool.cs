@@ -23,6 +23,8 @@ public sealed partial class RedisKeyPool : IKeyPool, IDisposable, ILeaseOwner
 {
     private const int MaxWriteAttempts = 200;
     private const int TimeoutRetries = 2;
+    private const int NullRetries = 3;
+    private const int NoScriptRetries = 20;
 
     private readonly Lock _gate = new();
     private readonly IConnectionMultiplexer _redis;
@@ -222,7 +224,24 @@ public sealed partial class RedisKeyPool : IKeyPool, IDisposable, ILeaseOwner
 
             try
             {
-                return _redis.GetDatabase().ScriptEvaluate(script, keys, args);
+                RedisResult? result = _redis.GetDatabase().ScriptEvaluate(script, keys, args);
+                if (result is { IsNull: false })
+                {
+                    return result;
+                }
+
+                if (attempt >= NullRetries)
+                {
+                    throw Unavailable(what, null);
+                }
+
+                // Seen under SCRIPT FLUSH: the client's EVALSHA-then-EVAL resend can answer null. Every script is safe to
+                // run again (reports and merges say what they apply to; a lost acquire's lease times out).
+            }
+            catch (RedisServerException e) when (IsNoScript(e) && attempt < NoScriptRetries)
+            {
+                // The script cache was flushed (restart, failover, SCRIPT FLUSH) between the client's EVALSHA and its own
+                // EVAL resend: the script did not run, so sending it again is safe.
             }
             catch (RedisTimeoutException) when (attempt < timeoutRetries)
             {
@@ -237,23 +256,42 @@ public sealed partial class RedisKeyPool : IKeyPool, IDisposable, ILeaseOwner
 
     private async Task<RedisResult> EvalAsync(string script, RedisKey[] keys, RedisValue[] args, string what)
     {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        if (!_redis.IsConnected)
+        for (int attempt = 0; ; attempt++)
         {
-            throw Unavailable(what, null);
-        }
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+            if (!_redis.IsConnected)
+            {
+                throw Unavailable(what, null);
+            }
 
-        try
-        {
-            return await _redis.GetDatabase().ScriptEvaluateAsync(script, keys, args).ConfigureAwait(false);
-        }
-        catch (Exception e) when (IsOutage(e))
-        {
-            throw Unavailable(what, e);
+            try
+            {
+                RedisResult? result = await _redis.GetDatabase().ScriptEvaluateAsync(script, keys, args).ConfigureAwait(false);
+                if (result is { IsNull: false })
+                {
+                    return result;
+                }
+
+                if (attempt >= NullRetries)
+                {
+                    throw Unavailable(what, null);
+                }
+            }
+            catch (RedisServerException e) when (IsNoScript(e) && attempt < NoScriptRetries)
+            {
+                // The script cache was flushed mid-call: the script did not run.
+            }
+            catch (Exception e) when (IsOutage(e))
+            {
+                throw Unavailable(what, e);
+            }
         }
     }
 
-    private static bool IsOutage(Exception e) => e is RedisConnectionException or RedisTimeoutException
+    private static bool IsNoScript(RedisServerException e) => e.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal);
+
+    // The pool passes no cancellation token to Redis: a cancelled command is the client aborting it on a dropped connection.
+    private static bool IsOutage(Exception e) => e is RedisConnectionException or RedisTimeoutException or TaskCanceledException
         || (e is RedisServerException s && (s.Message.StartsWith("LOADING", StringComparison.Ordinal)
             || s.Message.StartsWith("READONLY", StringComparison.Ordinal) || s.Message.StartsWith("MASTERDOWN", StringComparison.Ordinal)
             || s.Message.StartsWith("TRYAGAIN", StringComparison.Ordinal) || s.Message.StartsWith("CLUSTERDOWN", StringComparison.Ordinal)));

@@ -25,8 +25,8 @@ int cap = int.Parse(args[5], CultureInfo.InvariantCulture);
 var keys = Enumerable.Range(0, keyCount).Select(i => "AIzaSyCANARY" + i.ToString("D27", CultureInfo.InvariantCulture));
 var options = new ApiKeyManagerOptions
 {
-    FailureThreshold = 1_000_000,
-    AlertAfterConsecutiveFailures = 1_000_000,
+    FailureThreshold = 1000,
+    AlertAfterConsecutiveFailures = 1000,
     EnvironmentFaultGuard = false,
     MaxLeasesPerKey = cap,
 };
