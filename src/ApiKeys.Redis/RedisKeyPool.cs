@@ -23,7 +23,8 @@ public sealed partial class RedisKeyPool : IKeyPool, IDisposable, ILeaseOwner
 {
     private const int MaxWriteAttempts = 200;
     private const int TimeoutRetries = 2;
-    private const int NullRetries = 3;
+    // A null answer is never retried: the script may have run (an acquire would count a second lease).
+    private const int NullRetries = 0;
     private const int NoScriptRetries = 20;
 
     private readonly Lock _gate = new();
@@ -212,7 +213,7 @@ public sealed partial class RedisKeyPool : IKeyPool, IDisposable, ILeaseOwner
     }
 
     /// <summary>Runs a script, turning connection trouble into <see cref="RedisKeyPoolUnavailableException"/> (retrying timeouts when asked).</summary>
-    private RedisResult Eval(string script, RedisKey[] keys, RedisValue[] args, string what, int timeoutRetries = 0)
+    private RedisResult Eval(RedisScript script, RedisKey[] keys, RedisValue[] args, string what, int timeoutRetries = 0)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         for (int attempt = 0; ; attempt++)
@@ -224,7 +225,7 @@ public sealed partial class RedisKeyPool : IKeyPool, IDisposable, ILeaseOwner
 
             try
             {
-                RedisResult? result = _redis.GetDatabase().ScriptEvaluate(script, keys, args);
+                RedisResult? result = script.Evaluate(_redis.GetDatabase(), keys, args);
                 if (result is { IsNull: false })
                 {
                     return result;
@@ -234,9 +235,6 @@ public sealed partial class RedisKeyPool : IKeyPool, IDisposable, ILeaseOwner
                 {
                     throw Unavailable(what, null);
                 }
-
-                // Seen under SCRIPT FLUSH: the client's EVALSHA-then-EVAL resend can answer null. Every script is safe to
-                // run again (reports and merges say what they apply to; a lost acquire's lease times out).
             }
             catch (RedisServerException e) when (IsNoScript(e) && attempt < NoScriptRetries)
             {
@@ -254,7 +252,7 @@ public sealed partial class RedisKeyPool : IKeyPool, IDisposable, ILeaseOwner
         }
     }
 
-    private async Task<RedisResult> EvalAsync(string script, RedisKey[] keys, RedisValue[] args, string what)
+    private async Task<RedisResult> EvalAsync(RedisScript script, RedisKey[] keys, RedisValue[] args, string what)
     {
         for (int attempt = 0; ; attempt++)
         {
@@ -266,7 +264,7 @@ public sealed partial class RedisKeyPool : IKeyPool, IDisposable, ILeaseOwner
 
             try
             {
-                RedisResult? result = await _redis.GetDatabase().ScriptEvaluateAsync(script, keys, args).ConfigureAwait(false);
+                RedisResult? result = await script.EvaluateAsync(_redis.GetDatabase(), keys, args).ConfigureAwait(false);
                 if (result is { IsNull: false })
                 {
                     return result;

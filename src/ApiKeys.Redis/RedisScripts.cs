@@ -7,8 +7,8 @@ namespace ApiKeys.Redis;
 /// </summary>
 /// <remarks>
 /// Scripts build the per-key hash names from the pool's prefix (the hash tag keeps them in the caller's slot, so a
-/// Redis Cluster runs them on one node). StackExchange.Redis sends EVALSHA and falls back to EVAL on NOSCRIPT, so a
-/// restart or <c>SCRIPT FLUSH</c> only costs one resend.
+/// Redis Cluster runs them on one node). They are sent whole every time (<see cref="RedisScript"/>), so a restart or
+/// <c>SCRIPT FLUSH</c> cannot make one unknown.
 /// </remarks>
 internal static class RedisScripts
 {
@@ -39,7 +39,7 @@ internal static class RedisScripts
     /// KEYS: ring, cool, leases, held, seq. ARGV: key prefix, model ('' none), cap (0 none), lease timeout ms.
     /// Returns {1, id, leaseId, now} | {0, busy, earliest ms or -1, now} | {-1, 0, 0, now} when the pool is not registered.
     /// </summary>
-    public const string Acquire = Now + """
+    public static readonly RedisScript Acquire = new(Now + """
         if redis.call('EXISTS', KEYS[4]) == 0 then return {-1, 0, 0, now} end
         local prefix = ARGV[1]
         -- Leases whose process never reported (it crashed) stop counting after the lease timeout.
@@ -96,7 +96,7 @@ internal static class RedisScripts
           if earliest < 0 or u < earliest then earliest = u end
         end
         return {0, busy, earliest, now}
-        """;
+        """);
 
     /// <summary>
     /// Compare-and-set of one key's state, with the report of a lease (counted once: the lease's entry goes with the first report).
@@ -106,7 +106,7 @@ internal static class RedisScripts
     /// Returns {1, nil, version, now} | {0, json, version, now} on a version conflict (nothing changed) |
     /// {2, nil, 0, now} when the lease or operation was already applied (or the lease timed out) | {3, nil, 0, now} when the key is not registered.
     /// </summary>
-    public const string Write = Now + Place + """
+    public static readonly RedisScript Write = new(Now + Place + """
         local k = KEYS[1]
         local member = ARGV[6]
         if member ~= '' and not redis.call('ZSCORE', KEYS[4], member) then return {2, false, 0, now} end
@@ -132,24 +132,24 @@ internal static class RedisScripts
         end
         place(k, ARGV[1], tonumber(ARGV[4]), ARGV[5], KEYS[2], KEYS[3], now)
         return {1, false, nv, now}
-        """;
+        """);
 
     /// <summary>
     /// Releases a lease without an outcome (once: the lease's entry goes with the first release or report).
     /// KEYS: key hash, leases. ARGV: lease member. Returns 1, or 0 when the lease was already reported, released or timed out.
     /// </summary>
-    public const string Release = """
+    public static readonly RedisScript Release = new("""
         if redis.call('ZREM', KEYS[2], ARGV[1]) == 0 then return 0 end
         if tonumber(redis.call('HGET', KEYS[1], 'inflight') or '0') > 0 then redis.call('HINCRBY', KEYS[1], 'inflight', -1) end
         return 1
-        """;
+        """);
 
     /// <summary>
     /// Registers a process's keys; a key Redis already knows keeps its state. KEYS: ids, held, ring, cool, seq.
     /// ARGV: key prefix, project prefix, then per key: id, json, until ms, disabled, project ('' none), held (0/1: enabled here), n models, (model, until) pairs.
     /// Returns now.
     /// </summary>
-    public const string Register = Now + Place + """
+    public static readonly RedisScript Register = new(Now + Place + """
         -- Lease ids start from the clock, so ids handed out before a restart without persistence are never reused.
         redis.call('SET', KEYS[5], string.format('%d', now * 1000), 'NX')
         local i = 3
@@ -173,5 +173,5 @@ internal static class RedisScripts
           i = i + 7 + 2 * nm
         end
         return now
-        """;
+        """);
 }
