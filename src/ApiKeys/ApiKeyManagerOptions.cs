@@ -9,7 +9,7 @@ public sealed class ApiKeyManagerOptions
 {
     /// <summary>Consecutive strikes that cool a key down.</summary>
     /// <value>The default is 3 (the seed's <c>MAX_FAILURES</c>).</value>
-    [Range(1, 1000)]
+    [Range(1, 1_000_000)]
     public int FailureThreshold { get; set; } = 3;
 
     /// <summary>The first cooldown; each further one doubles, up to <see cref="MaxCooldown"/>.</summary>
@@ -49,7 +49,7 @@ public sealed class ApiKeyManagerOptions
 
     /// <summary>Consecutive strikes at which <see cref="ApiKeyManager.Alert"/> is raised (the seed: "alerts for multiple consecutive failures").</summary>
     /// <value>The default is 3.</value>
-    [Range(1, 1000)]
+    [Range(1, 1_000_000)]
     public int AlertAfterConsecutiveFailures { get; set; } = 3;
 
     /// <summary>The window of the environment-fault guard: failures of one kind across keys and projects within it are the environment's fault.</summary>

@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using ApiKeys;
+using ApiKeys.Redis;
+using StackExchange.Redis;
+
+// Throughput of the Redis backend on loopback: acquire + report (success) with 1, 4 and 16 concurrent callers, against
+// the floor, a bare PING round trip with the same callers. Starts its own redis-server on a free port unless given one.
+//   dotnet run -c Release --project bench/ApiKeys.Redis.Benchmarks [-- --redis HOST:PORT] [--seconds N]
+// (A throughput sweep with a fixed number of concurrent callers, which BenchmarkDotNet does not model, hence this runner.)
+string? conn = null;
+double seconds = 5;
+for (int i = 0; i < args.Length - 1; i++)
+{
+    if (args[i] == "--redis")
+    {
+        conn = args[i + 1];
+    }
+    else if (args[i] == "--seconds")
+    {
+        seconds = double.Parse(args[i + 1], CultureInfo.InvariantCulture);
+    }
+}
+
+Process? server = null;
+if (conn is null)
+{
+    var listener = new TcpListener(IPAddress.Loopback, 0);
+    listener.Start();
+    int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+    listener.Stop();
+    server = Process.Start(new ProcessStartInfo("redis-server", $"--port {port} --bind 127.0.0.1 --save \"\" --appendonly no")
+    {
+        RedirectStandardOutput = true,
+        UseShellExecute = false,
+    })!;
+    conn = $"127.0.0.1:{port}";
+    for (int i = 0; i < 250; i++)
+    {
+        try
+        {
+            using var probe = new TcpClient("127.0.0.1", port);
+            break;
+        }
+        catch (SocketException)
+        {
+            Thread.Sleep(20);
+        }
+    }
+}
+
+try
+{
+    using var redis = RedisKeyPool.ConnectMultiplexer(conn);
+    var db = redis.GetDatabase();
+    var keys = Enumerable.Range(0, 16).Select(i => "AIzaSyCANARY" + i.ToString("D27", CultureInfo.InvariantCulture)).ToList();
+    using var pool = new RedisKeyPool(redis, keys.Select(k => new ApiKeys.Keys.ApiKey(k, DateTimeOffset.UnixEpoch)),
+        new RedisKeyPoolOptions { PoolName = "bench" }, new ApiKeyManagerOptions { EnvironmentFaultGuard = false });
+    Console.WriteLine($"redis-server {db.Execute("INFO", "server").ToString().Split('\n').First(l => l.StartsWith("redis_version", StringComparison.Ordinal)).Trim()}, " +
+        $"{Environment.ProcessorCount} cores, .NET {Environment.Version}, {seconds} s per cell");
+    Console.WriteLine("| callers | PING round trips/s | acquire + report/s | ratio to PING | mean latency acquire + report |");
+    Console.WriteLine("|---:|---:|---:|---:|---:|");
+    foreach (int callers in new[] { 1, 4, 16 })
+    {
+        Run(callers, 1, () => db.Ping());
+        Run(callers, 1, () => { using var l = pool.Acquire(); l.Succeeded(); });
+        double ping = Run(callers, seconds, () => db.Ping());
+        double op = Run(callers, seconds, () => { using var l = pool.Acquire(); l.Succeeded(); });
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {callers} | {ping:N0} | {op:N0} | {op / ping:P0} | {callers / op * 1e6:N0} us |"));
+    }
+}
+finally
+{
+    if (server is not null)
+    {
+        server.Kill();
+        server.WaitForExit();
+    }
+}
+
+static double Run(int callers, double seconds, Action op)
+{
+    long count = 0;
+    var stop = Stopwatch.StartNew();
+    var threads = Enumerable.Range(0, callers).Select(_ => new Thread(() =>
+    {
+        long n = 0;
+        while (stop.Elapsed.TotalSeconds < seconds)
+        {
+            op();
+            n++;
+        }
+
+        Interlocked.Add(ref count, n);
+    })).ToList();
+    threads.ForEach(t => t.Start());
+    threads.ForEach(t => t.Join());
+    return count / stop.Elapsed.TotalSeconds;
+}

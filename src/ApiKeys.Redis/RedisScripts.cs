@@ -1,0 +1,177 @@
+namespace ApiKeys.Redis;
+
+/// <summary>
+/// The Lua scripts. They only place keys (ring, cooling set, per-model fields), count leases and compare versions: the
+/// rules themselves are <see cref="Pool.KeyStatePolicy"/>, applied in C#. Every script reads Redis's own clock (<c>TIME</c>,
+/// unix milliseconds), so cooldowns end at the same instant for every process whatever their clocks say.
+/// </summary>
+/// <remarks>
+/// Scripts build the per-key hash names from the pool's prefix (the hash tag keeps them in the caller's slot, so a
+/// Redis Cluster runs them on one node). They are sent whole every time (<see cref="RedisScript"/>), so a restart or
+/// <c>SCRIPT FLUSH</c> cannot make one unknown.
+/// </remarks>
+internal static class RedisScripts
+{
+    private const string Now = """
+        local t = redis.call('TIME')
+        local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+
+        """;
+
+    // Moves a key to where its state says it belongs: 'r' the ring, 'c' the cooling set, 'd' neither (disabled).
+    private const string Place = """
+        local function place(k, id, untilms, disabled, ring, cool, now)
+          local target = 'r'
+          if disabled == '1' then target = 'd' elseif untilms > now then target = 'c' end
+          local where = redis.call('HGET', k, 'where')
+          if target == 'c' then redis.call('ZADD', cool, untilms, id) end
+          if where ~= target then
+            if where == 'r' then redis.call('LREM', ring, 0, id)
+            elseif where == 'c' then redis.call('ZREM', cool, id) end
+            if target == 'r' then redis.call('RPUSH', ring, id) end
+            redis.call('HSET', k, 'where', target)
+          end
+        end
+
+        """;
+
+    /// <summary>
+    /// KEYS: ring, cool, leases, held, seq. ARGV: key prefix, model ('' none), cap (0 none), lease timeout ms.
+    /// Returns {1, id, leaseId, now} | {0, busy, earliest ms or -1, now} | {-1, 0, 0, now} when the pool is not registered.
+    /// </summary>
+    public static readonly RedisScript Acquire = new(Now + """
+        if redis.call('EXISTS', KEYS[4]) == 0 then return {-1, 0, 0, now} end
+        local prefix = ARGV[1]
+        -- Leases whose process never reported (it crashed) stop counting after the lease timeout.
+        local stale = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now, 'LIMIT', 0, 32)
+        for _, m in ipairs(stale) do
+          redis.call('ZREM', KEYS[3], m)
+          local k = prefix .. string.match(m, '|(.+)$')
+          if tonumber(redis.call('HGET', k, 'inflight') or '0') > 0 then redis.call('HINCRBY', k, 'inflight', -1) end
+        end
+        -- Keys whose cooldown ended go back to the end of the ring.
+        local due = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, 64)
+        for _, id in ipairs(due) do
+          redis.call('ZREM', KEYS[2], id)
+          local k = prefix .. id
+          if redis.call('HGET', k, 'where') == 'c' then
+            redis.call('RPUSH', KEYS[1], id)
+            redis.call('HSET', k, 'where', 'r')
+          end
+        end
+        local model = ARGV[2]
+        local mfield = 'm:' .. model
+        local cap = tonumber(ARGV[3])
+        local busy = 0
+        local earliest = -1
+        local n = redis.call('LLEN', KEYS[1])
+        for i = 1, n do
+          local id = redis.call('LMOVE', KEYS[1], KEYS[1], 'LEFT', 'RIGHT')
+          if redis.call('SISMEMBER', KEYS[4], id) == 1 then
+            local k = prefix .. id
+            local f = redis.call('HMGET', k, 'inflight', mfield)
+            local ok = true
+            if model ~= '' and f[2] then
+              local u = tonumber(f[2])
+              if u < 0 or u > now then
+                ok = false
+                if u > 0 and (earliest < 0 or u < earliest) then earliest = u end
+              end
+            end
+            if ok and cap > 0 and tonumber(f[1] or '0') >= cap then
+              ok = false
+              busy = 1
+            end
+            if ok then
+              redis.call('HINCRBY', k, 'inflight', 1)
+              local lease = redis.call('INCR', KEYS[5])
+              redis.call('ZADD', KEYS[3], now + tonumber(ARGV[4]), string.format('%d', lease) .. '|' .. id)
+              return {1, id, lease, now}
+            end
+          end
+        end
+        local first = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+        if first[2] then
+          local u = tonumber(first[2])
+          if earliest < 0 or u < earliest then earliest = u end
+        end
+        return {0, busy, earliest, now}
+        """);
+
+    /// <summary>
+    /// Compare-and-set of one key's state, with the report of a lease (counted once: the lease's entry goes with the first report).
+    /// KEYS: key hash, ring, cool, leases, operation marker. ARGV: id, expected version ('' unknown), json, until ms (0 none),
+    /// disabled (0/1), lease member ('' none), operation marker ttl ms ('' none), n models to delete, the models to delete,
+    /// then (model, until ms or -1) pairs.
+    /// Returns {1, nil, version, now} | {0, json, version, now} on a version conflict (nothing changed) |
+    /// {2, nil, 0, now} when the lease or operation was already applied (or the lease timed out) | {3, nil, 0, now} when the key is not registered.
+    /// </summary>
+    public static readonly RedisScript Write = new(Now + Place + """
+        local k = KEYS[1]
+        local member = ARGV[6]
+        if member ~= '' and not redis.call('ZSCORE', KEYS[4], member) then return {2, false, 0, now} end
+        if ARGV[7] ~= '' and redis.call('EXISTS', KEYS[5]) == 1 then return {2, false, 0, now} end
+        local ver = redis.call('HGET', k, 'ver')
+        if not ver then return {3, false, 0, now} end
+        if ver ~= ARGV[2] then return {0, redis.call('HGET', k, 'json'), tonumber(ver), now} end
+        if member ~= '' then
+          redis.call('ZREM', KEYS[4], member)
+          if tonumber(redis.call('HGET', k, 'inflight') or '0') > 0 then redis.call('HINCRBY', k, 'inflight', -1) end
+        end
+        if ARGV[7] ~= '' then redis.call('SET', KEYS[5], '1', 'PX', ARGV[7]) end
+        local nv = tonumber(ver) + 1
+        redis.call('HSET', k, 'json', ARGV[3], 'ver', nv)
+        local i = 9
+        for j = 1, tonumber(ARGV[8]) do
+          redis.call('HDEL', k, 'm:' .. ARGV[i])
+          i = i + 1
+        end
+        while i < #ARGV do
+          redis.call('HSET', k, 'm:' .. ARGV[i], ARGV[i + 1])
+          i = i + 2
+        end
+        place(k, ARGV[1], tonumber(ARGV[4]), ARGV[5], KEYS[2], KEYS[3], now)
+        return {1, false, nv, now}
+        """);
+
+    /// <summary>
+    /// Releases a lease without an outcome (once: the lease's entry goes with the first release or report).
+    /// KEYS: key hash, leases. ARGV: lease member. Returns 1, or 0 when the lease was already reported, released or timed out.
+    /// </summary>
+    public static readonly RedisScript Release = new("""
+        if redis.call('ZREM', KEYS[2], ARGV[1]) == 0 then return 0 end
+        if tonumber(redis.call('HGET', KEYS[1], 'inflight') or '0') > 0 then redis.call('HINCRBY', KEYS[1], 'inflight', -1) end
+        return 1
+        """);
+
+    /// <summary>
+    /// Registers a process's keys; a key Redis already knows keeps its state. KEYS: ids, held, ring, cool, seq.
+    /// ARGV: key prefix, project prefix, then per key: id, json, until ms, disabled, project ('' none), held (0/1: enabled here), n models, (model, until) pairs.
+    /// Returns now.
+    /// </summary>
+    public static readonly RedisScript Register = new(Now + Place + """
+        -- Lease ids start from the clock, so ids handed out before a restart without persistence are never reused.
+        redis.call('SET', KEYS[5], string.format('%d', now * 1000), 'NX')
+        local i = 3
+        while i <= #ARGV do
+          local id = ARGV[i]
+          local k = ARGV[1] .. id
+          local nm = tonumber(ARGV[i + 6])
+          redis.call('SADD', KEYS[1], id)
+          if ARGV[i + 5] == '1' then redis.call('SADD', KEYS[2], id) end
+          if redis.call('HEXISTS', k, 'ver') == 0 then
+            redis.call('HSET', k, 'json', ARGV[i + 1], 'ver', 1, 'inflight', 0)
+            for j = 0, nm - 1 do
+              redis.call('HSET', k, 'm:' .. ARGV[i + 7 + 2 * j], ARGV[i + 8 + 2 * j])
+            end
+            place(k, id, tonumber(ARGV[i + 2]), ARGV[i + 3], KEYS[3], KEYS[4], now)
+          end
+          if ARGV[i + 4] ~= '' then
+            redis.call('HSET', k, 'project', ARGV[i + 4])
+            redis.call('SADD', ARGV[2] .. ARGV[i + 4], id)
+          end
+          i = i + 7 + 2 * nm
+        end
+        return now
+        """);
+}

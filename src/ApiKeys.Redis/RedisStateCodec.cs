@@ -1,0 +1,92 @@
+using System.Globalization;
+using System.Text;
+using ApiKeys.Pool;
+using ApiKeys.Storage;
+using StackExchange.Redis;
+
+namespace ApiKeys.Redis;
+
+/// <summary>
+/// A key's state as Redis keeps it: the states file's JSON for one key (one format everywhere, no secret in it), plus the
+/// fields the scripts read without parsing JSON: the key-wide cooldown end, whether the key is disabled, and the per-model blocks.
+/// </summary>
+internal static class RedisStateCodec
+{
+    private const string Where = "redis";
+
+    public static string Serialize(string id, KeyState state) =>
+        Encoding.UTF8.GetString(StatesFile.Serialize(new Dictionary<string, KeyState>(1, StringComparer.Ordinal) { [id] = state }, 0, Where));
+
+    public static KeyState Parse(string id, string? json)
+    {
+        if (string.IsNullOrEmpty(json))
+        {
+            return KeyState.Empty;
+        }
+
+        try
+        {
+            var content = StatesFile.Parse(Encoding.UTF8.GetBytes(json), $"redis state of {id}");
+            return content.States.TryGetValue(id, out var state) ? state : KeyState.Empty;
+        }
+        catch (KeyStoreException)
+        {
+            // A value no version of this library wrote: start the key afresh rather than fail every call.
+            return KeyState.Empty;
+        }
+    }
+
+    /// <summary>The key-wide cooldown end in unix ms, or 0.</summary>
+    public static long Until(KeyState state) => state.BlockedUntil is { } b ? b.ToUnixTimeMilliseconds() : 0;
+
+    public static string Disabled(KeyState state) => state.IsDisabled ? "1" : "0";
+
+    /// <summary>A model block's end in unix ms, or -1 for "until revalidated".</summary>
+    public static string ModelUntil(ModelBlock block) =>
+        block.Until is { } u ? u.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) : "-1";
+
+    public static DateTimeOffset Time(long unixMs) => DateTimeOffset.FromUnixTimeMilliseconds(unixMs);
+
+    /// <summary>The arguments of <see cref="RedisScripts.Write"/>.</summary>
+    public static RedisValue[] WriteArgs(string id, long expected, KeyState before, KeyState after, string? leaseMember, long? markerTtlMs)
+    {
+        var args = new List<RedisValue>(10 + (2 * after.Models.Count) + before.Models.Count)
+        {
+            id,
+            expected < 0 ? "" : expected.ToString(CultureInfo.InvariantCulture),
+            Serialize(id, after),
+            Until(after),
+            Disabled(after),
+            leaseMember ?? "",
+            markerTtlMs is { } ttl ? ttl : "",
+        };
+
+        var removed = before.Models.Keys.Where(m => !after.Models.ContainsKey(m)).ToList();
+        args.Add(removed.Count);
+        args.AddRange(removed.Select(m => (RedisValue)m));
+        foreach (var (model, block) in after.Models)
+        {
+            args.Add(model);
+            args.Add(ModelUntil(block));
+        }
+
+        return [.. args];
+    }
+
+    /// <summary>Appends one key's group of <see cref="RedisScripts.Register"/> arguments.</summary>
+    public static void AddRegisterArgs(List<RedisValue> args, string id, KeyState state, string? project, bool held)
+    {
+        args.Add(id);
+        args.Add(Serialize(id, state));
+        args.Add(Until(state));
+        args.Add(Disabled(state));
+        args.Add(project ?? "");
+        args.Add(held ? "1" : "0");
+        args.Add(state.Models.Count);
+        foreach (var (model, block) in state.Models)
+        {
+            args.Add(model);
+            args.Add(ModelUntil(block));
+        }
+    }
+}
