@@ -172,6 +172,12 @@ public sealed partial class ApiKeyHandler : DelegatingHandler
             return true;
         }
 
+        if (request.Content is ByteArrayContent or ReadOnlyMemoryContent)
+        {
+            // Sent from their own bytes on every attempt (StringContent and FormUrlEncodedContent are ByteArrayContent).
+            return true;
+        }
+
         if (!_options.BufferRequestContent || _options.MaxAttempts == 1)
         {
             return false;

@@ -29,7 +29,7 @@ internal static partial class GeminiRequest
     /// <summary>The URI without a <c>key=</c> query parameter (keys go in a header: URLs end up in logs and proxies).</summary>
     public static Uri? WithoutKeyInQuery(Uri? uri)
     {
-        if (uri is null || !uri.IsAbsoluteUri || uri.Query.Length < 2 || !KeyParameter().IsMatch(uri.Query))
+        if (uri is null || !uri.IsAbsoluteUri || !uri.OriginalString.Contains("key", StringComparison.Ordinal) || uri.Query.Length < 2 || !KeyParameter().IsMatch(uri.Query))
         {
             return uri;
         }
