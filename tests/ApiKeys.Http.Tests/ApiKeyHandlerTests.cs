@@ -372,15 +372,29 @@ public class ApiKeyHandlerTests
     }
 
     [Fact]
-    public async Task SendAsync_ContentNotBuffered_NoRetry()
+    public async Task SendAsync_StreamContentNotBuffered_NoRetry()
+    {
+        await using var h = await HandlerHarness.StartAsync(configure: o => o.BufferRequestContent = false);
+        h.Server.Script(h.Keys[0], FakeReply.Error("500-internal"));
+        using var content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(FakeReply.GenerateBody("once"))));
+
+        using var response = await h.Client.PostAsync("v1beta/models/gemini-2.5-flash:generateContent", content);
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Single(h.Server.Requests);
+    }
+
+    [Fact]
+    public async Task SendAsync_StringContentNotBuffered_StillRetriedFromItsOwnBytes()
     {
         await using var h = await HandlerHarness.StartAsync(configure: o => o.BufferRequestContent = false);
         h.Server.Script(h.Keys[0], FakeReply.Error("500-internal"));
 
         using var response = await h.GenerateAsync();
 
-        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
-        Assert.Single(h.Server.Requests);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(2, h.Server.Requests.Count);
+        Assert.All(h.Server.Requests, r => Assert.Contains("hi", r.Body, StringComparison.Ordinal));
     }
 
     [Fact]
