@@ -257,7 +257,7 @@ public sealed partial class ApiKeyManager
                     if (update is not null)
                     {
                         var now = _time.GetUtcNow();
-                        AdoptKeys_NeedsLock(update.Keys, update.ClearStates ? new Dictionary<string, KeyState>() : null, now);
+                        AdoptKeys_NeedsLock(update.Keys, null, now, update.ClearStates);
                     }
                 }
 

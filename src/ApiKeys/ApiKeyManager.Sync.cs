@@ -221,7 +221,11 @@ public sealed partial class ApiKeyManager
     }
 
     /// <summary>Makes the pool's key set <paramref name="keys"/> (in that order), keeping the state of keys it already had.</summary>
-    private void AdoptKeys_NeedsLock(IReadOnlyList<ApiKey> keys, IReadOnlyDictionary<string, KeyState>? states, DateTimeOffset now)
+    /// <param name="keys">The key set.</param>
+    /// <param name="states">States for keys new to the pool, if known.</param>
+    /// <param name="now">The time.</param>
+    /// <param name="clearStates">Whether every state starts over (a rotation applied in memory only; on disk a new epoch says so).</param>
+    private void AdoptKeys_NeedsLock(IReadOnlyList<ApiKey> keys, IReadOnlyDictionary<string, KeyState>? states, DateTimeOffset now, bool clearStates = false)
     {
         var keep = new HashSet<string>(keys.Select(k => k.Id), StringComparer.Ordinal);
         foreach (var slot in _order.ToArray())
@@ -254,9 +258,9 @@ public sealed partial class ApiKeyManager
                     }
                 }
 
-                if (states is not null && states.Count == 0 && slot.State != KeyState.Empty)
+                if (clearStates)
                 {
-                    // Rotation cleared every state.
+                    // A rotation kept in memory (its write failed): every state starts over.
                     slot.State = KeyState.Empty;
                     slot.Baseline = null;
                     Reconcile_NeedsLock(slot, now);

@@ -95,6 +95,10 @@ public sealed class KeyFailure
     /// <summary>The request is wrong; not the key's fault, and no other key will do better.</summary>
     public static KeyFailure BadRequest(string? message = null, string? model = null) => new(FailureKind.BadRequest, message, model: model);
 
+    /// <summary>This failure with the HTTP status code that produced it.</summary>
+    public KeyFailure WithStatusCode(int? statusCode) =>
+        statusCode == StatusCode ? this : new KeyFailure(Kind, Message, RetryAfter, Scope, Model, Project, IsServiceBlocked, statusCode);
+
     /// <summary>This failure with its message passed through <paramref name="redactor"/> (the same instance when nothing changes).</summary>
     internal KeyFailure RedactedWith(SecretRedactor redactor)
     {

@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Logging;
+
+namespace ApiKeys.Http;
+
+public sealed partial class ApiKeyHandler
+{
+    /// <summary>Log lines carry the key's id and mask, never the secret; failure texts are redacted when created.</summary>
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 2001, EventName = "AttemptFailed", Level = LogLevel.Warning,
+            Message = "Attempt {Attempt} with key {KeyId} ({KeyMask}) failed: {Failure}; {Next}")]
+        public static partial void AttemptFailed(ILogger logger, int attempt, string keyId, string keyMask, string failure, string next);
+
+        [LoggerMessage(EventId = 2002, EventName = "NoKeyAvailable", Level = LogLevel.Warning,
+            Message = "No key available for model {Model}: {Reason}")]
+        public static partial void NoKeyAvailable(ILogger logger, string model, string reason);
+
+        [LoggerMessage(EventId = 2003, EventName = "AttemptCancelled", Level = LogLevel.Debug,
+            Message = "Request with key {KeyId} ({KeyMask}) was cancelled; the key is released with no strike")]
+        public static partial void AttemptCancelled(ILogger logger, string keyId, string keyMask);
+    }
+}

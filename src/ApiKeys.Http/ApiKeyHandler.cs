@@ -1,0 +1,255 @@
+using System.Net.Http.Headers;
+using System.Runtime.ExceptionServices;
+using ApiKeys.Http.Classification;
+using ApiKeys.Pool;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ApiKeys.Http;
+
+/// <summary>
+/// Picks a key from the pool for every request, sends it in a header (never in the URL), reads the answer, reports the
+/// outcome, and retries on another key when the failure allows it. Success bodies (server-sent events included) stream
+/// through untouched; error bodies are read up to a limit, classified, and handed on with every key-shaped string masked.
+/// </summary>
+/// <remarks>
+/// The caller sees the last attempt's response. When no key is available before any attempt: a
+/// <see cref="NoAvailableKeyException"/>, or a synthesized 429 (<see cref="NoKeyBehavior.Synthesize429"/>).
+/// Cancelling the request releases its key with no strike.
+/// </remarks>
+public sealed partial class ApiKeyHandler : DelegatingHandler
+{
+    private readonly IKeyPool _pool;
+    private readonly ApiKeyHandlerOptions _options;
+    private readonly IResponseClassifier _classifier;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly Random _random;
+
+    /// <summary>Creates the handler (its inner handler is set by <c>IHttpClientFactory</c> or by the caller).</summary>
+    /// <param name="pool">The key pool.</param>
+    /// <param name="options">The options; null for the defaults (Gemini).</param>
+    /// <param name="logger">A logger; null for none.</param>
+    /// <param name="timeProvider">The clock for backoff and timeouts; null for the system clock.</param>
+    /// <param name="random">Randomness for backoff jitter; null for <see cref="Random.Shared"/>.</param>
+    public ApiKeyHandler(IKeyPool pool, ApiKeyHandlerOptions? options = null, ILogger<ApiKeyHandler>? logger = null,
+        TimeProvider? timeProvider = null, Random? random = null)
+    {
+        ArgumentNullException.ThrowIfNull(pool);
+        _pool = pool;
+        _options = options ?? new ApiKeyHandlerOptions();
+        _time = timeProvider ?? TimeProvider.System;
+        _classifier = _options.ResolveClassifier(_time);
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _random = random ?? Random.Shared;
+        if (_options.Placement == KeyPlacement.CustomHeader)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(_options.HeaderName);
+        }
+    }
+
+    /// <summary>Creates the handler around <paramref name="innerHandler"/> (e.g. a <see cref="SocketsHttpHandler"/>).</summary>
+    /// <param name="pool">The key pool.</param>
+    /// <param name="innerHandler">The handler that sends the requests.</param>
+    /// <param name="options">The options; null for the defaults (Gemini).</param>
+    /// <param name="logger">A logger; null for none.</param>
+    /// <param name="timeProvider">The clock for backoff and timeouts; null for the system clock.</param>
+    /// <param name="random">Randomness for backoff jitter; null for <see cref="Random.Shared"/>.</param>
+    public ApiKeyHandler(IKeyPool pool, HttpMessageHandler innerHandler, ApiKeyHandlerOptions? options = null, ILogger<ApiKeyHandler>? logger = null,
+        TimeProvider? timeProvider = null, Random? random = null)
+        : this(pool, options, logger, timeProvider, random)
+    {
+        ArgumentNullException.ThrowIfNull(innerHandler);
+        InnerHandler = innerHandler;
+    }
+
+    /// <inheritdoc />
+    protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        // With async: false every await below is on a completed task: this runs synchronously.
+        var pending = SendCoreAsync(request, async: false, cancellationToken);
+        return pending.IsCompleted ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
+    }
+
+    /// <inheritdoc />
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        SendCoreAsync(request, async: true, cancellationToken).AsTask();
+
+    private async ValueTask<HttpResponseMessage> SendCoreAsync(HttpRequestMessage request, bool async, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        string? model = _options.ModelSelector is { } select ? select(request) : GeminiRequest.Model(request.RequestUri);
+        request.RequestUri = GeminiRequest.WithoutKeyInQuery(request.RequestUri);
+        bool replayable = await MakeReplayableAsync(request, async, cancellationToken).ConfigureAwait(false);
+
+        HttpResponseMessage? last = null;
+        int backoffs = 0;
+        for (int attempt = 1; ; attempt++)
+        {
+            KeyLease lease;
+            try
+            {
+                lease = _pool.Acquire(model);
+            }
+            catch (NoAvailableKeyException ex)
+            {
+                Log.NoKeyAvailable(_logger, model ?? "(any)", ex.Reason.ToString());
+                return last ?? NoKey(request, ex);
+            }
+
+            last?.Dispose();
+            last = null;
+            HttpResponseMessage? response = null;
+            KeyFailure? failure;
+            ExceptionDispatchInfo? error = null;
+            using (lease)
+            {
+                using var timeout = _options.AttemptTimeout is { } t ? new CancellationTokenSource(t, _time) : null;
+                using var linked = timeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+                var token = linked?.Token ?? cancellationToken;
+                try
+                {
+                    ApplyKey(request, lease.Key);
+                    response = async ? await base.SendAsync(request, token).ConfigureAwait(false) : base.Send(request, token);
+                    failure = response.IsSuccessStatusCode
+                        ? null
+                        : _classifier.Classify(response, await ReadErrorBodyAsync(response, async, token).ConfigureAwait(false), model);
+                    if (failure is null)
+                    {
+                        lease.Succeeded();
+                        return response;
+                    }
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    // The caller gave up (or HttpClient.Timeout struck): the key is released with no strike.
+                    response?.Dispose();
+                    Log.AttemptCancelled(_logger, lease.KeyId, lease.Mask);
+                    throw;
+                }
+                catch (Exception ex) when (IsTransport(ex))
+                {
+                    response?.Dispose();
+                    response = null;
+                    failure = _classifier.ClassifyException(ex);
+                    error = ExceptionDispatchInfo.Capture(ex);
+                }
+                finally
+                {
+                    RemoveKey(request);
+                }
+
+                lease.Failed(failure);
+            }
+
+            bool again = attempt < _options.MaxAttempts && replayable && failure.ShouldRetryOnAnotherKey;
+            Log.AttemptFailed(_logger, attempt, lease.KeyId, lease.Mask, failure.ToString(), again ? "trying another key" : "giving up");
+            if (!again)
+            {
+                error?.Throw();
+                return response!;
+            }
+
+            last = response;
+            try
+            {
+                await BackoffAsync(failure, failure.NeedsBackoff ? ++backoffs : backoffs, async, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                last?.Dispose();
+                throw;
+            }
+        }
+    }
+
+    private static bool IsTransport(Exception ex) => ex is HttpRequestException or OperationCanceledException or IOException or TimeoutException;
+
+    private async ValueTask<bool> MakeReplayableAsync(HttpRequestMessage request, bool async, CancellationToken cancellationToken)
+    {
+        if (request.Content is null)
+        {
+            return true;
+        }
+
+        if (request.Content is ByteArrayContent or ReadOnlyMemoryContent)
+        {
+            // Sent from their own bytes on every attempt (StringContent and FormUrlEncodedContent are ByteArrayContent).
+            return true;
+        }
+
+        if (!_options.BufferRequestContent || _options.MaxAttempts == 1)
+        {
+            return false;
+        }
+
+        // Buffered content is sent from its buffer on every attempt.
+        if (async)
+        {
+            await request.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            request.Content.LoadIntoBufferAsync(cancellationToken).GetAwaiter().GetResult();
+        }
+
+        return true;
+    }
+
+    private void ApplyKey(HttpRequestMessage request, string key)
+    {
+        switch (_options.Placement)
+        {
+            case KeyPlacement.BearerToken:
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+                break;
+            case KeyPlacement.CustomHeader:
+                request.Headers.Remove(_options.HeaderName);
+                request.Headers.TryAddWithoutValidation(_options.HeaderName, key);
+                break;
+            default:
+                request.Headers.Remove(GoogApiKeyHeader);
+                request.Headers.TryAddWithoutValidation(GoogApiKeyHeader, key);
+                break;
+        }
+    }
+
+    /// <summary>The secret leaves the request once it is sent: the caller may log the request (<c>response.RequestMessage</c>).</summary>
+    private void RemoveKey(HttpRequestMessage request)
+    {
+        switch (_options.Placement)
+        {
+            case KeyPlacement.BearerToken:
+                request.Headers.Authorization = null;
+                break;
+            case KeyPlacement.CustomHeader:
+                request.Headers.Remove(_options.HeaderName);
+                break;
+            default:
+                request.Headers.Remove(GoogApiKeyHeader);
+                break;
+        }
+    }
+
+    private async ValueTask BackoffAsync(KeyFailure failure, int backoffs, bool async, CancellationToken cancellationToken)
+    {
+        if (!failure.NeedsBackoff || _options.BaseBackoff <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        double exponential = _options.BaseBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(backoffs - 1, 16));
+        double wanted = Math.Max(exponential, failure.RetryAfter?.TotalMilliseconds ?? 0);
+        double capped = Math.Min(wanted, _options.MaxBackoff.TotalMilliseconds);
+        var delay = TimeSpan.FromMilliseconds(capped * (0.8 + (0.4 * _random.NextDouble())));
+        var wait = Task.Delay(delay, _time, cancellationToken);
+        if (async)
+        {
+            await wait.ConfigureAwait(false);
+        }
+        else
+        {
+            wait.GetAwaiter().GetResult();
+        }
+    }
+}
