@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text;
+using Microsoft.Win32.SafeHandles;
 
 namespace ApiKeys.Cli.Terminal;
 
@@ -10,7 +11,11 @@ namespace ApiKeys.Cli.Terminal;
 /// </summary>
 internal sealed class SystemConsole : CliConsole, IDisposable
 {
-    private readonly Lazy<StreamReader> _in = new(() => new StreamReader(Console.OpenStandardInput(), new UTF8Encoding(false), false, 256));
+    // File descriptor 0 itself: Console.OpenStandardInput() on a terminal goes through .NET's line editor, which echoes
+    // what is typed by itself (so turning the terminal's echo off would not hide a key).
+    private readonly Lazy<StreamReader> _in = new(() => new StreamReader(
+        OperatingSystem.IsWindows() ? Console.OpenStandardInput() : new FileStream(new SafeFileHandle(0, ownsHandle: false), FileAccess.Read, 1),
+        new UTF8Encoding(false), false, 256));
     private readonly PosixSignalRegistration? _interrupt;
 
     public SystemConsole()
