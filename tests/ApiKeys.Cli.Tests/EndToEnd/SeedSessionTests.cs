@@ -113,6 +113,36 @@ public sealed class SeedSessionTests
     }
 
     [Fact]
+    public void Console_StoreWrittenByTheLibrary_ListsAndShowsStatuses()
+    {
+        using var dir = new TempDirectory();
+        using (var manager = Library.Open(dir.Path))
+        {
+            manager.AddKey(TestKeys.Ynqs, label: "work");
+            manager.AddKey(TestKeys.Dd4x);
+            for (int i = 0; i < 3; i++)
+            {
+                manager.UpdateKeyStatus(TestKeys.Dd4x, success: false);
+            }
+        }
+
+        using var pty = PtySession.Start(dir.Path);
+
+        pty.WaitFor("Enter your choice (1-5): ");
+        pty.Type("2\n");
+        pty.WaitFor("Enter your choice (1-5): ");
+        pty.Type("4\n");
+        pty.WaitFor("Enter your choice (1-5): ");
+        pty.Type("5\n");
+        pty.WaitForExit();
+
+        AssertInOrder(pty.Lines, "Stored API Keys:", "1. AIza...YNQs (Active) [work]");
+        Assert.Single(pty.Lines, l => l.StartsWith("2. AIza...dD4X (Blocked) until ", StringComparison.Ordinal));
+        AssertInOrder(pty.Lines, "Key AIza...dD4X:", "  Failures: 3");
+        TestKeys.AssertNoKey(pty.Screen);
+    }
+
+    [Fact]
     public void Console_CtrlCAtTheHiddenPrompt_LeavesCleanlyWithEchoBack()
     {
         using var dir = new TempDirectory();
