@@ -47,6 +47,16 @@ internal static class JsonOutput
         WriteNullable(writer, "lastFailed", state.LastFailed);
         writer.WriteNumber("totalSuccesses", state.TotalSuccesses);
         writer.WriteNumber("totalFailures", state.TotalFailures);
+        writer.WriteStartObject("blockedModels");
+        foreach (var (model, block) in status.BlockedModels.OrderBy(m => m.Key, StringComparer.Ordinal))
+        {
+            writer.WriteStartObject(model);
+            writer.WriteString("kind", block.Kind.ToString());
+            WriteNullable(writer, "until", block.Until);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndObject();
         if (state.LastError is { } error)
         {
             writer.WriteStartObject("lastError");

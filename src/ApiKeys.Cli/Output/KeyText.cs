@@ -63,6 +63,12 @@ internal static class KeyText
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  Number: {status.Number}"));
         output.WriteLine($"  Why: {Why(status)}");
         output.WriteLine($"  Back: {Back(context, status)}");
+        foreach (var (model, block) in status.BlockedModels.OrderBy(m => m.Key, StringComparer.Ordinal))
+        {
+            string back = block.Until is { } u ? $"until {When(u, context.Time)}" : "until revalidated (apikeys enable, or apikeys reset)";
+            output.WriteLine($"  Model {model}: {block.Kind} {back}");
+        }
+
         if (state.LastError is { } error)
         {
             output.WriteLine($"  Last error: {error.Kind}: {error.Message} ({Ago(error.At, context.Time)})");

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using ApiKeys.Cli.Tests.Support;
+using ApiKeys.Pool;
 
 namespace ApiKeys.Cli.Tests.Commands;
 
@@ -40,6 +42,36 @@ public sealed class StatusCommandTests
         Assert.Contains("  Why: 3 consecutive failures; back in 60 s\n", result.Out);
         Assert.Contains("  Back: Thu Jan 15 12:01:00 2026 (60 s left)\n", result.Out);
         Assert.DoesNotContain("YNQs", result.Out);
+    }
+
+    [Fact]
+    public void Status_WhyOnModelBlockedAndInvalidKeys_SaysWhichModelAndHowBack()
+    {
+        using var dir = new TempDirectory();
+        var time = CliRunner.Clock();
+        SeedStore.Write(dir.Path, [TestKeys.Ynqs, TestKeys.Dd4x]);
+        using (var manager = Library.Open(dir.Path, time))
+        {
+            using (var lease = manager.Acquire("gemini-2.5-pro"))
+            {
+                lease.Failed(KeyFailure.RateLimited(TimeSpan.FromMinutes(5), RateLimitScope.Minute, model: "gemini-2.5-pro"));
+            }
+
+            using (var lease = manager.Acquire())
+            {
+                lease.Failed(KeyFailure.InvalidKey("API key not valid. Please pass a valid API key."));
+            }
+        }
+
+        var why = CliRunner.Run(dir.Path, new TestConsole(), time, "status", "--why");
+        var list = CliRunner.Run(dir.Path, new TestConsole(), time, "list");
+        var json = CliRunner.Run(dir.Path, new TestConsole(), time, "status", "1", "--json");
+
+        Assert.Contains("  Model gemini-2.5-pro: RateLimited until Thu Jan 15 12:05:00 2026 (5 min left)\n", why.Out);
+        Assert.Contains("  Back: not by itself: apikeys enable 2 (or apikeys reset 2)\n", why.Out);
+        Assert.StartsWith("2. AIza...dD4X (Disabled) ", list.Lines[2], StringComparison.Ordinal);
+        using var doc = JsonDocument.Parse(json.Out);
+        Assert.Equal("RateLimited", doc.RootElement[0].GetProperty("blockedModels").GetProperty("gemini-2.5-pro").GetProperty("kind").GetString());
     }
 
     [Fact]
