@@ -1,6 +1,6 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
+using ApiKeys.Cli.Checks;
 using ApiKeys.Cli.Output;
 using ApiKeys.Storage;
 
@@ -93,7 +93,7 @@ internal static class DoctorCommand
             findings.Add(new("warn", $"no {JsonKeyStore.KeysFileName} in {dir}", $"apikeys init --dir {dir}, then apikeys add"));
         }
 
-        CheckGit(findings, dir, store.KeysPath);
+        GitCheck.Run(findings, dir, store.KeysPath);
         CheckPool(context, findings);
         return findings;
     }
@@ -171,73 +171,6 @@ internal static class DoctorCommand
                     string.Create(CultureInfo.InvariantCulture, $"key {s.Number}. {s.Mask} was added {(int)(now - s.AddedAt).TotalDays} days ago: rotate keys quarterly"),
                     string.Create(CultureInfo.InvariantCulture, $"create a new key, apikeys add it, then apikeys remove {s.Number} (or apikeys rotate --stdin)")));
             }
-        }
-    }
-
-    private static void CheckGit(List<Finding> findings, string dir, string keysPath)
-    {
-        string? root = null;
-        for (var d = new DirectoryInfo(dir); d is not null; d = d.Parent)
-        {
-            if (Directory.Exists(Path.Combine(d.FullName, ".git")) || File.Exists(Path.Combine(d.FullName, ".git")))
-            {
-                root = d.FullName;
-                break;
-            }
-        }
-
-        if (root is null)
-        {
-            findings.Add(new("ok", $"{dir} is not inside a git work tree", null));
-            return;
-        }
-
-        string name = JsonKeyStore.KeysFileName;
-        int? tracked = Git(dir, "ls-files", "--error-unmatch", "--", name);
-        if (tracked is null)
-        {
-            findings.Add(new("warn", $"{dir} is inside the git work tree {root} and git could not be run to check it", $"make sure {name} is ignored (apikeys init writes a .gitignore)"));
-            return;
-        }
-
-        if (tracked == 0)
-        {
-            findings.Add(new("error", $"{keysPath} is committed to the git repository {root}: its keys are in the history",
-                $"git rm --cached {keysPath}, run apikeys init, and replace every key (apikeys rotate --stdin)"));
-            return;
-        }
-
-        int? ignored = Git(dir, "check-ignore", "-q", "--no-index", "--", name);
-        findings.Add(ignored == 0
-            ? new("ok", $"{name} is ignored by git (work tree {root})", null)
-            : new("warn", $"{dir} is inside the git work tree {root} and {name} is not ignored: a git add . would commit the keys",
-                $"apikeys init --dir {dir} (writes a .gitignore), or add api_keys*.json and api_key_states*.json to {Path.Combine(root, ".gitignore")}"));
-    }
-
-    private static int? Git(string dir, params string[] args)
-    {
-        try
-        {
-            var start = new ProcessStartInfo("git") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var a in args)
-            {
-                start.ArgumentList.Add(a);
-            }
-
-            using var process = Process.Start(start);
-            if (process is null)
-            {
-                return null;
-            }
-
-            process.StandardOutput.ReadToEnd();
-            process.StandardError.ReadToEnd();
-            process.WaitForExit();
-            return process.ExitCode is 0 or 1 ? process.ExitCode : null;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return null;
         }
     }
 }
