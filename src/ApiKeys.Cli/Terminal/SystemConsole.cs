@@ -53,12 +53,9 @@ internal sealed class SystemConsole : CliConsole, IDisposable
             Out.Write(prompt);
             Out.Flush();
             var line = _in.Value.ReadLine();
-            if (hidden || line is null)
-            {
-                // The Enter key was not echoed either (or input ended): end the prompt's line as getpass does.
-                Out.WriteLine();
-            }
 
+            // The Enter key was not echoed (or came from a pipe, or input ended): end the prompt's line as getpass does.
+            Out.WriteLine();
             return line;
         }
         finally

@@ -41,6 +41,32 @@ public sealed class ProcessTests
     }
 
     [Fact]
+    public void AddFromAPipeWithoutStdinOption_ReadsOneLine()
+    {
+        using var dir = new TempDirectory();
+
+        var result = CliBinary.Run(dir.Path, TestKeys.Ynqs + "\n", "add");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("Enter API key (input hidden): \nKey added successfully! (Partial: AIza...YNQs)\n", result.Out);
+    }
+
+    [Fact]
+    public void CorruptStoreWithVerbose_StackTraceOnlyThen()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("api_keys.json"), "[");
+
+        var plain = CliBinary.Run(dir.Path, "", "list");
+        var verbose = CliBinary.Run(dir.Path, "", "list", "--verbose");
+
+        Assert.Equal(1, plain.ExitCode);
+        Assert.Single(plain.Error.TrimEnd('\n').Split('\n'));
+        Assert.Equal(1, verbose.ExitCode);
+        Assert.Contains("KeyStoreException", verbose.Error);
+    }
+
+    [Fact]
     public void Add_ReadOnlyStoreForThisUser_SeedErrorLineWithPathAndFix()
     {
         if (Environment.UserName != "root" || !File.Exists("/usr/bin/setpriv"))

@@ -2,14 +2,23 @@ using System.Diagnostics;
 
 namespace ApiKeys.Cli.Tests.Support;
 
-/// <summary>The real tool: the ApiKeys.Cli.dll built beside the tests, started with dotnet in a child process.</summary>
+/// <summary>
+/// The real tool in a child process: the ApiKeys.Cli.dll built beside the tests, started with dotnet; or the binary
+/// named by APIKEYS_CLI_BINARY (e.g. the NativeAOT artifacts/apikeys: APIKEYS_CLI_BINARY=$PWD/artifacts/apikeys).
+/// </summary>
 internal static class CliBinary
 {
     public static string Dll => Path.Combine(AppContext.BaseDirectory, "ApiKeys.Cli.dll");
 
+    /// <summary>A published binary to test instead of the framework-dependent build.</summary>
+    public static string? Native => Environment.GetEnvironmentVariable("APIKEYS_CLI_BINARY") is { Length: > 0 } path ? Path.GetFullPath(path) : null;
+
+    /// <summary>The program and the arguments that start the tool.</summary>
+    public static string[] Launcher => Native is { } native ? [native] : ["dotnet", Dll];
+
     /// <summary>The shell words that start the tool on <paramref name="dir"/>.</summary>
     public static string ShellCommand(string dir, params string[] args) =>
-        string.Join(' ', new[] { "dotnet", Dll, "--dir", dir }.Concat(args).Select(Quote));
+        string.Join(' ', Launcher.Concat(["--dir", dir]).Concat(args).Select(Quote));
 
     public static string Quote(string word) => "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
@@ -19,7 +28,7 @@ internal static class CliBinary
     /// <summary>Runs the tool, as another user when <paramref name="user"/> is set (with setpriv; the caller is root).</summary>
     public static CliResult RunAs(string? user, string dir, string input, params string[] args)
     {
-        var start = new ProcessStartInfo(user is null ? "dotnet" : "setpriv")
+        var start = new ProcessStartInfo(user is null ? Launcher[0] : "setpriv")
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -28,7 +37,7 @@ internal static class CliBinary
         };
         if (user is not null)
         {
-            foreach (var a in new[] { $"--reuid={user}", $"--regid={user}", "--clear-groups", "dotnet" })
+            foreach (var a in new[] { $"--reuid={user}", $"--regid={user}", "--clear-groups", Launcher[0] })
             {
                 start.ArgumentList.Add(a);
             }
@@ -37,7 +46,7 @@ internal static class CliBinary
             start.Environment["DOTNET_CLI_HOME"] = Path.GetTempPath();
         }
 
-        foreach (var a in new[] { Dll, "--dir", dir }.Concat(args))
+        foreach (var a in Launcher.Skip(1).Concat(["--dir", dir]).Concat(args))
         {
             start.ArgumentList.Add(a);
         }
