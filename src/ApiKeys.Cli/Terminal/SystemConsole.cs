@@ -20,7 +20,7 @@ internal sealed class SystemConsole : CliConsole, IDisposable
 
     public SystemConsole()
     {
-        IsInputTerminal = !Console.IsInputRedirected && Termios.IsTerminal(0);
+        IsInputTerminal = !Console.IsInputRedirected && (OperatingSystem.IsWindows() || Termios.IsTerminal(0));
         IsOutputTerminal = !Console.IsOutputRedirected;
         if (!OperatingSystem.IsWindows())
         {
@@ -47,7 +47,12 @@ internal sealed class SystemConsole : CliConsole, IDisposable
 
     public override string? ReadSecret(string prompt)
     {
-        bool hidden = IsInputTerminal && Termios.DisableEcho();
+        if (OperatingSystem.IsWindows() && !Console.IsInputRedirected)
+        {
+            return ReadSecretWithReadKey(prompt);
+        }
+
+        bool hidden = IsInputTerminal && Termios.IsSupported && Termios.DisableEcho();
         try
         {
             Out.Write(prompt);
@@ -63,6 +68,37 @@ internal sealed class SystemConsole : CliConsole, IDisposable
             if (hidden)
             {
                 Termios.Restore();
+            }
+        }
+    }
+
+    /// <summary>Windows has no termios: read key by key without echo (Ctrl-C still ends the process).</summary>
+    private string? ReadSecretWithReadKey(string prompt)
+    {
+        Out.Write(prompt);
+        Out.Flush();
+        var line = new StringBuilder();
+        while (true)
+        {
+            var key = Console.ReadKey(intercept: true);
+            if (key.Key == ConsoleKey.Enter)
+            {
+                Out.WriteLine();
+                return line.ToString();
+            }
+
+            if (key.Key == ConsoleKey.Backspace)
+            {
+                line.Length = Math.Max(0, line.Length - 1);
+            }
+            else if (key.Key == ConsoleKey.Z && key.Modifiers.HasFlag(ConsoleModifiers.Control) && line.Length == 0)
+            {
+                Out.WriteLine();
+                return null;
+            }
+            else if (!char.IsControl(key.KeyChar))
+            {
+                line.Append(key.KeyChar);
             }
         }
     }
