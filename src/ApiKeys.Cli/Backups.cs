@@ -1,0 +1,100 @@
+using System.Globalization;
+using ApiKeys.Storage;
+
+namespace ApiKeys.Cli;
+
+/// <summary>
+/// The seed's dated copies (<c>cp api_keys.json api_keys_$(date +%F).json</c>): <c>api_keys_YYYY-MM-DD.json</c> and
+/// <c>api_key_states_YYYY-MM-DD.json</c>, taken under the store lock so the pair is consistent, created 0600, and
+/// never over an earlier backup of the same day (the next one is <c>_2</c>, <c>_3</c>, ...).
+/// </summary>
+internal static class Backups
+{
+    public const string KeysPrefix = "api_keys_";
+    public const string StatesPrefix = "api_key_states_";
+
+    /// <summary>Copies the store's files into <paramref name="target"/>; returns the two paths (states null when the store has none).</summary>
+    public static (string Keys, string? States) Take(CliContext context, JsonKeyStore store, string target)
+    {
+        if (!File.Exists(store.KeysPath))
+        {
+            throw new CliException($"Nothing to back up: no {JsonKeyStore.KeysFileName} in {store.Directory} (apikeys init creates a store).");
+        }
+
+        CreateDirectory(target);
+        using var fileLock = StoreLock.Acquire(store.LockPath, "the backup");
+        var keys = File.ReadAllBytes(store.KeysPath);
+        var states = File.Exists(store.StatesPath) ? File.ReadAllBytes(store.StatesPath) : null;
+        var local = TimeZoneInfo.ConvertTime(context.Time.GetUtcNow(), context.Time.LocalTimeZone);
+        string date = local.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        for (int n = 1; ; n++)
+        {
+            string suffix = n == 1 ? date : string.Create(CultureInfo.InvariantCulture, $"{date}_{n}");
+            string keysPath = Path.Combine(target, $"{KeysPrefix}{suffix}.json");
+            string statesPath = Path.Combine(target, $"{StatesPrefix}{suffix}.json");
+            if (File.Exists(keysPath) || File.Exists(statesPath) || !TryCreate(keysPath, keys))
+            {
+                continue;
+            }
+
+            if (states is null)
+            {
+                return (keysPath, null);
+            }
+
+            if (!TryCreate(statesPath, states))
+            {
+                throw new CliException($"Could not write {statesPath}: it appeared meanwhile; run the backup again.");
+            }
+
+            return (keysPath, statesPath);
+        }
+    }
+
+    /// <summary>The states file that goes with a keys backup (<c>api_keys_2026-01-31.json</c> -> <c>api_key_states_2026-01-31.json</c>).</summary>
+    public static string StatesFor(string keysBackup)
+    {
+        string name = Path.GetFileName(keysBackup);
+        string states = name.StartsWith(KeysPrefix, StringComparison.Ordinal) ? StatesPrefix + name[KeysPrefix.Length..] : name + ".states";
+        return Path.Combine(Path.GetDirectoryName(keysBackup) ?? ".", states);
+    }
+
+    /// <summary>Creates a directory 0700 (the store's rule) if missing.</summary>
+    public static void CreateDirectory(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            return;
+        }
+
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(path);
+        }
+        else
+        {
+            Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
+
+    private static bool TryCreate(string path, byte[] content)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        try
+        {
+            using var stream = new FileStream(path, options);
+            stream.Write(content);
+            stream.Flush(flushToDisk: true);
+            return true;
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            return false;
+        }
+    }
+}

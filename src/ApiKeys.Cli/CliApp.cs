@@ -1,0 +1,98 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using ApiKeys.Cli.Commands;
+using ApiKeys.Cli.Terminal;
+using ApiKeys.Security;
+using ApiKeys.Storage;
+
+namespace ApiKeys.Cli;
+
+/// <summary>Composes the commands (one file each under <c>Commands/</c>, registered here) and runs one command line.</summary>
+internal static class CliApp
+{
+    /// <summary>Runs <paramref name="args"/> and returns the exit code: 0 success, 1 a failure the user can fix, 2 a usage error.</summary>
+    public static int Run(string[] args, CliConsole console, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var context = new CliContext(console, timeProvider);
+        var globals = new GlobalOptions();
+        // A plain command named apikeys rather than RootCommand, whose name is the executable's (ApiKeys.Cli when run with dotnet).
+        var root = new Command("apikeys", "Manage the API keys of an apikeys store (the seed's api_keys.json). With no command: the seed's console.")
+        {
+            new HelpOption(),
+            new VersionOption(),
+        };
+        root.Options.Add(globals.Dir);
+        root.Options.Add(globals.Verbose);
+        ConsoleCommand.Attach(root, context);
+        Command[] commands =
+        [
+            AddCommand.Create(context),
+            ListCommand.Create(context),
+            RemoveCommand.Create(context),
+            StatusCommand.Create(context),
+            KeySwitchCommand.Create(context, KeySwitch.Enable),
+            KeySwitchCommand.Create(context, KeySwitch.Disable),
+            KeySwitchCommand.Create(context, KeySwitch.Reset),
+            RotateCommand.Create(context),
+            ImportCommand.Create(context),
+            BackupCommand.Create(context),
+            RestoreCommand.Create(context),
+            DoctorCommand.Create(context),
+            InitCommand.Create(context),
+        ];
+        foreach (var command in commands)
+        {
+            root.Subcommands.Add(command);
+        }
+
+        var parse = root.Parse(args);
+        context.DirectoryOption = parse.GetValue(globals.Dir);
+        context.Verbose = parse.GetValue(globals.Verbose);
+        if (parse.Errors.Count > 0)
+        {
+            string command = parse.CommandResult.Command == root ? "apikeys" : $"apikeys {parse.CommandResult.Command.Name}";
+            foreach (var error in parse.Errors)
+            {
+                // A mistyped command line may hold a key: mask every key-shaped token.
+                context.Error.WriteLine($"apikeys: {SecretRedactor.Default.Redact(error.Message).TrimEnd('.')} (see {command} --help)");
+            }
+
+            return ExitCodes.Usage;
+        }
+
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration
+            {
+                Output = context.Out,
+                Error = context.Error,
+                EnableDefaultExceptionHandler = false,
+                ProcessTerminationTimeout = null,
+            });
+        }
+        catch (CliException e)
+        {
+            return Fail(context, e.Message, e, e.ExitCode);
+        }
+        catch (KeyStoreException e)
+        {
+            return Fail(context, StoreErrors.Describe(e), e, ExitCodes.Failure);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Fail(context, e.Message, e, ExitCodes.Failure);
+        }
+    }
+
+    private static int Fail(CliContext context, string message, Exception e, int exitCode)
+    {
+        context.Error.WriteLine($"apikeys: {SecretRedactor.Default.Redact(message)}");
+        if (context.Verbose)
+        {
+            context.Error.WriteLine(SecretRedactor.Default.Redact(e.ToString()));
+        }
+
+        return exitCode;
+    }
+}

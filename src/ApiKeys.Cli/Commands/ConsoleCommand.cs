@@ -1,0 +1,170 @@
+using System.CommandLine;
+using System.Globalization;
+using ApiKeys.Cli.Output;
+using ApiKeys.Keys;
+using ApiKeys.Pool;
+using ApiKeys.Storage;
+
+namespace ApiKeys.Cli.Commands;
+
+/// <summary>
+/// <c>apikeys</c> with no command: the seed's console, same menu, same wording, same flow. The store is opened
+/// afresh for every choice, so changes made meanwhile by other processes are shown.
+/// </summary>
+internal static class ConsoleCommand
+{
+    private const string Prompt = "Enter your choice (1-5): ";
+
+    public static void Attach(Command root, CliContext context) => root.SetAction(_ => Run(context));
+
+    public static int Run(CliContext context)
+    {
+        // Fail at once, with the file and the fix, on a store that cannot be read.
+        using (context.Stores.Open())
+        {
+        }
+
+        var output = context.Out;
+        while (true)
+        {
+            output.WriteLine();
+            output.WriteLine("API Key Management Console");
+            output.WriteLine("1. Add new API Key");
+            output.WriteLine("2. List stored API Keys");
+            output.WriteLine("3. Remove API Key");
+            output.WriteLine("4. View Key Statuses");
+            output.WriteLine("5. Exit");
+            string? choice;
+            while (true)
+            {
+                output.Write(Prompt);
+                output.Flush();
+                choice = context.Console.ReadLine()?.Trim();
+                if (choice is null)
+                {
+                    // End of input (Ctrl-D): leave cleanly; every change is already on disk.
+                    output.WriteLine();
+                    return ExitCodes.Success;
+                }
+
+                if (choice is "1" or "2" or "3" or "4" or "5")
+                {
+                    break;
+                }
+
+                output.WriteLine("Invalid choice. Please enter a number from 1 to 5.");
+            }
+
+            if (choice == "5")
+            {
+                return ExitCodes.Success;
+            }
+
+            try
+            {
+                using var manager = context.Stores.Open();
+                switch (choice)
+                {
+                    case "1":
+                        Add(context, manager);
+                        break;
+                    case "2":
+                        KeyText.WriteList(context, manager.GetStatuses());
+                        break;
+                    case "3":
+                        Remove(context, manager);
+                        break;
+                    default:
+                        Statuses(context, manager);
+                        break;
+                }
+            }
+            catch (CliException e)
+            {
+                output.WriteLine(e.Message);
+            }
+            catch (KeyStoreException e)
+            {
+                context.Error.WriteLine($"ERROR - {StoreErrors.Describe(e)}");
+            }
+        }
+    }
+
+    private static void Add(CliContext context, ApiKeyManager manager)
+    {
+        var secret = context.Console.ReadSecret("Enter API key (input hidden): ");
+        if (secret is null || secret.Trim().Length == 0)
+        {
+            context.Out.WriteLine("No key entered.");
+            return;
+        }
+
+        var result = manager.AddKey(secret, allowGeneric: false);
+        if (result.Status == AddKeyStatus.UnknownFormat)
+        {
+            if (!context.Console.Ask($"{result.Message} Add it anyway? [y/N]: "))
+            {
+                context.Out.WriteLine("Not added.");
+                return;
+            }
+
+            result = manager.AddKey(secret, allowGeneric: true);
+        }
+
+        if (result.SaveError is null)
+        {
+            context.Out.WriteLine(result.Message);
+        }
+    }
+
+    private static void Remove(CliContext context, ApiKeyManager manager)
+    {
+        var statuses = manager.GetStatuses();
+        KeyText.WriteList(context, statuses);
+        if (statuses.Count == 0)
+        {
+            return;
+        }
+
+        context.Out.Write("Enter key number to remove: ");
+        context.Out.Flush();
+        var answer = context.Console.ReadLine();
+        if (answer is null)
+        {
+            context.Out.WriteLine();
+            return;
+        }
+
+        if (!int.TryParse(answer.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int number) || number < 1 || number > statuses.Count)
+        {
+            context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Invalid key number: enter a number from 1 to {statuses.Count}."));
+            return;
+        }
+
+        var status = statuses[number - 1];
+        if (!context.Console.Ask(string.Create(CultureInfo.InvariantCulture, $"Remove key {number} ({status.Mask})? [y/N]: ")))
+        {
+            context.Out.WriteLine("Not removed.");
+            return;
+        }
+
+        var key = manager.Keys.FirstOrDefault(k => k.Id == status.Id);
+        manager.RemoveKey(status.Id);
+        manager.Flush();
+        context.Out.WriteLine($"Removed key: {(key is null ? status.Mask : KeyMask.Tail(key.Secret))}");
+    }
+
+    private static void Statuses(CliContext context, ApiKeyManager manager)
+    {
+        var statuses = manager.GetStatuses();
+        if (statuses.Count == 0)
+        {
+            context.Out.WriteLine("No API keys stored.");
+        }
+
+        foreach (var status in statuses)
+        {
+            KeyText.WriteStatus(context, status, why: false);
+        }
+    }
+}

@@ -1,0 +1,176 @@
+using System.CommandLine;
+using System.Globalization;
+using ApiKeys.Cli.Checks;
+using ApiKeys.Cli.Output;
+using ApiKeys.Storage;
+
+namespace ApiKeys.Cli.Commands;
+
+/// <summary>
+/// <c>apikeys doctor</c>: checks the store the way an attacker or an outage would find it (modes, git, readability,
+/// too few usable keys, old keys) and prints each finding with its fix. Exit code 1 when something needs fixing.
+/// </summary>
+internal static class DoctorCommand
+{
+    private const UnixFileMode GroupOrOther =
+        UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute |
+        UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+
+    public static Command Create(CliContext context)
+    {
+        var json = GlobalOptions.Json();
+        var command = new Command("doctor", "Check the store: file and directory modes, git, readability, usable keys, key age; each finding with its fix.")
+        {
+            json,
+        };
+        command.SetAction(parse =>
+        {
+            var findings = Examine(context);
+            if (parse.GetValue(json))
+            {
+                JsonOutput.Write(context, writer =>
+                {
+                    writer.WriteStartArray();
+                    foreach (var f in findings)
+                    {
+                        writer.WriteStartObject();
+                        writer.WriteString("level", f.Level);
+                        writer.WriteString("message", f.Message);
+                        JsonOutput.WriteNullable(writer, "fix", f.Fix);
+                        writer.WriteEndObject();
+                    }
+
+                    writer.WriteEndArray();
+                });
+            }
+            else
+            {
+                foreach (var f in findings)
+                {
+                    string level = f.Level switch
+                    {
+                        "ok" => context.Paint("ok   ", Paint.Green),
+                        "warn" => context.Paint("warn ", Paint.Yellow),
+                        _ => context.Paint("error", Paint.Red),
+                    };
+                    context.Out.WriteLine(f.Fix is null ? $"{level} {f.Message}" : $"{level} {f.Message}; fix: {f.Fix}");
+                }
+
+                int problems = findings.Count(f => f.Level != "ok");
+                context.Out.WriteLine(problems == 0
+                    ? "No problems found."
+                    : string.Create(CultureInfo.InvariantCulture, $"{problems} problem{(problems == 1 ? "" : "s")} found."));
+            }
+
+            return findings.Any(f => f.Level != "ok") ? ExitCodes.Failure : ExitCodes.Success;
+        });
+        return command;
+    }
+
+    internal static List<Finding> Examine(CliContext context)
+    {
+        var findings = new List<Finding>();
+        var store = context.Stores.OpenStore();
+        string dir = store.Directory;
+        if (!Directory.Exists(dir))
+        {
+            findings.Add(new("error", $"no store directory at {dir}", $"apikeys init --dir {dir}"));
+            return findings;
+        }
+
+        CheckMode(findings, dir, directory: true);
+        var files = new List<string> { store.KeysPath, store.StatesPath };
+        files.AddRange(Directory.GetFiles(dir, $"{Backups.KeysPrefix}*.json").Order(StringComparer.Ordinal));
+        files.AddRange(Directory.GetFiles(dir, $"{Backups.StatesPrefix}*.json").Order(StringComparer.Ordinal));
+        foreach (var file in files.Where(File.Exists))
+        {
+            CheckMode(findings, file, directory: false);
+            CheckReadable(findings, file);
+        }
+
+        if (!File.Exists(store.KeysPath))
+        {
+            findings.Add(new("warn", $"no {JsonKeyStore.KeysFileName} in {dir}", $"apikeys init --dir {dir}, then apikeys add"));
+        }
+
+        GitCheck.Run(findings, dir, store.KeysPath);
+        CheckPool(context, findings);
+        return findings;
+    }
+
+    private static void CheckMode(List<Finding> findings, string path, bool directory)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var mode = File.GetUnixFileMode(path);
+        string octal = Convert.ToString((int)mode & 0x1FF, 8).PadLeft(4, '0');
+        if ((mode & GroupOrOther) != 0)
+        {
+            findings.Add(new("warn", $"{path} is open to group or others (mode {octal})", $"chmod {(directory ? "700" : "600")} {path}"));
+        }
+        else
+        {
+            findings.Add(new("ok", $"{path} (mode {octal})", null));
+        }
+    }
+
+    private static void CheckReadable(List<Finding> findings, string path)
+    {
+        try
+        {
+            using var stream = File.OpenRead(path);
+        }
+        catch (UnauthorizedAccessException)
+        {
+            findings.Add(new("error", $"{path} cannot be read: Permission denied", $"chmod u+r {path}, or run as its owner"));
+        }
+        catch (IOException e)
+        {
+            findings.Add(new("error", $"{path} cannot be read: {e.Message}", "check the disk and the file"));
+        }
+    }
+
+    private static void CheckPool(CliContext context, List<Finding> findings)
+    {
+        ApiKeyManager manager;
+        try
+        {
+            manager = context.Stores.Open();
+        }
+        catch (KeyStoreException e)
+        {
+            string message = StoreErrors.Describe(e);
+            int fix = message.LastIndexOf("; fix: ", StringComparison.Ordinal);
+            findings.Add(fix < 0 ? new("error", message, null) : new("error", message[..fix], message[(fix + "; fix: ".Length)..]));
+            return;
+        }
+
+        using (manager)
+        {
+            var health = manager.GetHealth();
+            var statuses = manager.GetStatuses();
+            if (health.UsableKeys < manager.Options.MinimumUsableKeys)
+            {
+                findings.Add(new("warn",
+                    string.Create(CultureInfo.InvariantCulture, $"only {health.UsableKeys} usable key{(health.UsableKeys == 1 ? "" : "s")} of {health.TotalKeys}: the seed advises at least {manager.Options.MinimumUsableKeys} active keys"),
+                    "apikeys add (and apikeys status --why for the keys not in use)"));
+            }
+            else
+            {
+                findings.Add(new("ok", string.Create(CultureInfo.InvariantCulture, $"{health.UsableKeys} usable keys of {health.TotalKeys}"), null));
+            }
+
+            var now = context.Time.GetUtcNow();
+            foreach (var id in health.KeysDueForRotation)
+            {
+                var s = statuses.First(x => x.Id == id);
+                findings.Add(new("warn",
+                    string.Create(CultureInfo.InvariantCulture, $"key {s.Number}. {s.Mask} was added {(int)(now - s.AddedAt).TotalDays} days ago: rotate keys quarterly"),
+                    string.Create(CultureInfo.InvariantCulture, $"create a new key, apikeys add it, then apikeys remove {s.Number} (or apikeys rotate --stdin)")));
+            }
+        }
+    }
+}

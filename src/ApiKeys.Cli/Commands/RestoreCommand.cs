@@ -1,0 +1,108 @@
+using System.CommandLine;
+using System.Globalization;
+using ApiKeys.Storage;
+
+namespace ApiKeys.Cli.Commands;
+
+/// <summary>
+/// <c>apikeys restore &lt;backup&gt;</c>: puts a backup back. The backup is read first (a damaged one changes
+/// nothing), the current store is backed up, then both files are replaced atomically under the store lock.
+/// </summary>
+internal static class RestoreCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var backup = new Argument<string>("backup")
+        {
+            Description = "The keys backup file (api_keys_2026-01-31.json), or a date (2026-01-31: the latest backup of that day in the store directory).",
+        };
+        var yes = GlobalOptions.Yes();
+        var command = new Command("restore", "Restore a backup made by apikeys backup (the current store is backed up first).") { backup, yes };
+        command.SetAction(parse =>
+        {
+            var store = context.Stores.OpenStore();
+            string keysBackup = Locate(store.Directory, parse.GetValue(backup)!);
+            string statesBackup = Backups.StatesFor(keysBackup);
+            byte[] keys = File.ReadAllBytes(keysBackup);
+            byte[]? states = File.Exists(statesBackup) ? File.ReadAllBytes(statesBackup) : null;
+            int count = CountKeys(context, keysBackup, keys, states);
+
+            if (!parse.GetValue(yes) && !context.Console.Ask(string.Create(CultureInfo.InvariantCulture,
+                    $"Replace the store in {store.Directory} with {Path.GetFileName(keysBackup)} ({count} keys)? [y/N]: ")))
+            {
+                throw new CliException("Not restored: nothing was changed (confirm with y, or pass --yes).");
+            }
+
+            if (File.Exists(store.KeysPath))
+            {
+                var (saved, _) = Backups.Take(context, store, store.Directory);
+                context.Out.WriteLine($"The current store was backed up to {saved}");
+            }
+
+            Backups.CreateDirectory(store.Directory);
+            using (StoreLock.Acquire(store.LockPath, "keys"))
+            {
+                AtomicFile.Write(store.KeysPath, keys);
+                if (states is not null)
+                {
+                    AtomicFile.Write(store.StatesPath, states);
+                }
+                else if (File.Exists(store.StatesPath))
+                {
+                    File.Delete(store.StatesPath);
+                }
+            }
+
+            context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Restored {count} keys from {keysBackup}"));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static string Locate(string storeDirectory, string backup)
+    {
+        if (File.Exists(backup))
+        {
+            return Path.GetFullPath(backup);
+        }
+
+        if (DateOnly.TryParseExact(backup, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+        {
+            var candidates = Directory.Exists(storeDirectory)
+                ? Directory.GetFiles(storeDirectory, $"{Backups.KeysPrefix}{backup}*.json")
+                : [];
+            if (candidates.Length > 0)
+            {
+                // api_keys_D.json, then api_keys_D_2.json, ...: the latest has the highest number.
+                return candidates.OrderBy(c => c.Length).ThenBy(c => c, StringComparer.Ordinal).Last();
+            }
+        }
+
+        throw new CliException($"No backup '{backup}': give a file made by apikeys backup, or a date with a backup in {storeDirectory}.");
+    }
+
+    private static int CountKeys(CliContext context, string keysBackup, byte[] keys, byte[]? states)
+    {
+        string temp = Path.Combine(Path.GetTempPath(), $"apikeys-restore-{Guid.NewGuid():N}");
+        Backups.CreateDirectory(temp);
+        try
+        {
+            File.WriteAllBytes(Path.Combine(temp, JsonKeyStore.KeysFileName), keys);
+            if (states is not null)
+            {
+                File.WriteAllBytes(Path.Combine(temp, JsonKeyStore.StatesFileName), states);
+            }
+
+            var probe = new JsonKeyStore(temp, context.Stores.StoreOptions(), context.Time);
+            return probe.Load().Keys?.Count ?? 0;
+        }
+        catch (KeyStoreException e)
+        {
+            throw new CliException($"Not restored: {keysBackup} cannot be read ({e.Message.Replace(temp + Path.DirectorySeparatorChar, "", StringComparison.Ordinal)}); the store was left as it is.");
+        }
+        finally
+        {
+            Directory.Delete(temp, recursive: true);
+        }
+    }
+}

@@ -1,0 +1,5 @@
+using ApiKeys.Cli;
+using ApiKeys.Cli.Terminal;
+
+using var console = new SystemConsole();
+return CliApp.Run(args, console);

@@ -1,0 +1,26 @@
+using ApiKeys.Storage;
+
+namespace ApiKeys.Cli;
+
+/// <summary>A store problem in one line: what the library says (file and position), and the fix.</summary>
+internal static class StoreErrors
+{
+    public static string Describe(KeyStoreException e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        string path = e.Path ?? "the store";
+        string fix = e.Kind switch
+        {
+            KeyStoreErrorKind.Corrupt or KeyStoreErrorKind.InvalidShape =>
+                $"fix: repair {path} by hand or restore a backup (apikeys restore <backup>); it was left as it is",
+            KeyStoreErrorKind.UnsupportedVersion => "fix: a newer apikeys wrote it; upgrade this tool",
+            KeyStoreErrorKind.TooLarge => $"fix: {path} is not a key store; check --dir / APIKEYS_DIR",
+            KeyStoreErrorKind.PermissionDenied =>
+                $"fix: let your user read and write it (ls -l {path}; chmod u+rw, and u+rwx on its directory), or run as its owner",
+            KeyStoreErrorKind.Decryption => "fix: give the passphrase, or check the file was not modified",
+            KeyStoreErrorKind.Io => "fix: check that the disk is not full or read-only",
+            _ => "fix: check the store directory (apikeys doctor)",
+        };
+        return $"{e.Message}; {fix}";
+    }
+}

@@ -1,0 +1,82 @@
+using System.Text.Json;
+using ApiKeys.Cli.Tests.Support;
+
+namespace ApiKeys.Cli.Tests.Commands;
+
+public sealed class AddCommandTests
+{
+    [Fact]
+    public void Add_KeyAsArgument_RefusedWithReasonAndWhatToDo()
+    {
+        using var dir = new TempDirectory();
+
+        var result = CliRunner.Run(dir.Path, "", "add", TestKeys.Gemini(1));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("(ps)", result.Error);
+        Assert.Contains("apikeys add --stdin", result.Error);
+        Assert.False(File.Exists(dir.File("api_keys.json")));
+    }
+
+    [Fact]
+    public void Add_HiddenPrompt_AddsKeyReadableByTheLibrary()
+    {
+        using var dir = new TempDirectory();
+        var console = new TestConsole(TestKeys.Ynqs + "\n");
+
+        var result = CliRunner.Run(dir.Path, console, null, "add", "--label", "work");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("Enter API key (input hidden): \nKey added successfully! (Partial: AIza...YNQs)\n", result.Out);
+        using var manager = Library.Open(dir.Path);
+        var key = Assert.Single(manager.Keys);
+        Assert.Equal(TestKeys.Ynqs, key.Secret);
+        Assert.Equal("work", key.Label);
+    }
+
+    [Fact]
+    public void Add_Stdin_ReportsAddedSkippedRefused()
+    {
+        using var dir = new TempDirectory();
+        SeedStore.Write(dir.Path, [TestKeys.Gemini(1)]);
+        string input = $"{TestKeys.Gemini(1)}\n\n# a comment\n{TestKeys.Gemini(2)}\nAIzaSyTooShort\nnot a key\n";
+
+        var result = CliRunner.Run(dir.Path, input, "add", "--stdin");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(
+            [
+                "Skipped AIza...0001 (line 1): already stored", "Added AIza...0002 (line 4)",
+                "Refused line 5 (...rt): Invalid key format: a Google API key is 39 characters starting with AIza.",
+                "Refused line 6: Invalid key: empty, or contains spaces or control characters.",
+                "1 added, 1 skipped as duplicate, 2 refused as malformed.", "",
+            ],
+            result.Lines);
+        Assert.Equal("apikeys: 2 keys were refused as malformed (see above); the others were kept.\n", result.Error);
+        Assert.Equal(2, Library.Open(dir.Path).Keys.Count);
+    }
+
+    [Fact]
+    public void Add_StdinJson_Report()
+    {
+        using var dir = new TempDirectory();
+
+        var result = CliRunner.Run(dir.Path, TestKeys.Gemini(1) + "\n", "add", "--stdin", "--json");
+
+        Assert.Equal(0, result.ExitCode);
+        using var doc = JsonDocument.Parse(result.Out);
+        Assert.Equal(1, doc.RootElement.GetProperty("added").GetInt32());
+        Assert.Equal("AIza...0001", doc.RootElement.GetProperty("keys")[0].GetProperty("mask").GetString());
+    }
+
+    [Fact]
+    public void Add_NothingEntered_Exit1()
+    {
+        using var dir = new TempDirectory();
+
+        var result = CliRunner.Run(dir.Path, "", "add");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("apikeys: No key entered: nothing added.\n", result.Error);
+    }
+}

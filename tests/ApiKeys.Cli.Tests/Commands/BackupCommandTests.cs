@@ -1,0 +1,84 @@
+using ApiKeys.Cli.Tests.Support;
+
+namespace ApiKeys.Cli.Tests.Commands;
+
+public sealed class BackupCommandTests
+{
+    [Fact]
+    public void Backup_TwiceTheSameDay_NeverOverwrites()
+    {
+        using var dir = new TempDirectory();
+        SeedStore.WriteSection5(dir.Path);
+        var time = CliRunner.Clock();
+
+        var first = CliRunner.Run(dir.Path, new TestConsole(), time, "backup");
+        File.WriteAllText(dir.File("api_keys.json"), $"[\"{TestKeys.Gemini(1)}\"]");
+        var second = CliRunner.Run(dir.Path, new TestConsole(), time, "backup");
+
+        Assert.Equal(0, first.ExitCode);
+        Assert.Equal($"Backed up keys to {dir.File("api_keys_2026-01-15.json")}\nBacked up key states to {dir.File("api_key_states_2026-01-15.json")}\n", first.Out);
+        Assert.Contains(dir.File("api_keys_2026-01-15_2.json"), second.Out);
+        Assert.Contains(TestKeys.SeedKey1, File.ReadAllText(dir.File("api_keys_2026-01-15.json")));
+        Assert.Contains(TestKeys.Gemini(1), File.ReadAllText(dir.File("api_keys_2026-01-15_2.json")));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(dir.File("api_keys_2026-01-15.json")));
+    }
+
+    [Fact]
+    public void Backup_To_CreatesTheDirectory()
+    {
+        using var dir = new TempDirectory();
+        SeedStore.Write(dir.Path, [TestKeys.Ynqs]);
+        string target = dir.File("backups");
+
+        var result = CliRunner.Run(dir.Path, new TestConsole(), CliRunner.Clock(), "backup", "--to", target);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.True(File.Exists(Path.Combine(target, "api_keys_2026-01-15.json")));
+        Assert.False(File.Exists(Path.Combine(target, "api_key_states_2026-01-15.json")));
+    }
+
+    [Fact]
+    public void Backup_NoStore_Exit1()
+    {
+        using var dir = new TempDirectory();
+
+        var result = CliRunner.Run(dir.Path, "", "backup");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("Nothing to back up", result.Error);
+    }
+
+    [Fact]
+    public void Restore_ByDate_PutsTheBackupBackAndKeepsTheCurrentStore()
+    {
+        using var dir = new TempDirectory();
+        SeedStore.WriteSection5(dir.Path);
+        var time = CliRunner.Clock();
+        CliRunner.Run(dir.Path, new TestConsole(), time, "backup");
+        CliRunner.Run(dir.Path, new TestConsole(), time, "remove", "1", "--yes");
+
+        var result = CliRunner.Run(dir.Path, new TestConsole("y\n"), time, "restore", "2026-01-15");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("The current store was backed up to " + dir.File("api_keys_2026-01-15_2.json"), result.Out);
+        Assert.Contains("Restored 2 keys from " + dir.File("api_keys_2026-01-15.json"), result.Out);
+        using var manager = Library.Open(dir.Path);
+        Assert.Equal([TestKeys.SeedKey1, TestKeys.SeedKey2], manager.Keys.Select(k => k.Secret));
+        Assert.Equal(2, manager.GetStatuses()[0].State.Failures);
+    }
+
+    [Fact]
+    public void Restore_DamagedBackup_StoreLeftAsItIs()
+    {
+        using var dir = new TempDirectory();
+        SeedStore.WriteSection5(dir.Path);
+        File.WriteAllText(dir.File("api_keys_2026-01-01.json"), "[\"broken");
+        string before = File.ReadAllText(dir.File("api_keys.json"));
+
+        var result = CliRunner.Run(dir.Path, "", "restore", dir.File("api_keys_2026-01-01.json"), "--yes");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith("apikeys: Not restored: ", result.Error, StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllText(dir.File("api_keys.json")));
+    }
+}

@@ -1,0 +1,87 @@
+using ApiKeys.Cli.Tests.Support;
+
+namespace ApiKeys.Cli.Tests.Commands;
+
+public sealed class GlobalTests
+{
+    [Fact]
+    public void Run_UnknownCommand_UsageErrorOneLine()
+    {
+        using var dir = new TempDirectory();
+
+        var result = CliRunner.Run(dir.Path, "", "lst");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("apikeys: Unrecognized command or argument 'lst' (see apikeys --help)\n", result.Error);
+    }
+
+    [Fact]
+    public void Run_KeyTypedAsStrayArgument_MaskedInTheError()
+    {
+        using var dir = new TempDirectory();
+
+        var result = CliRunner.Run(dir.Path, "", "list", TestKeys.Gemini(7));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("AIza...0007", result.Error);
+    }
+
+    [Theory]
+    [InlineData("add")]
+    [InlineData("list")]
+    [InlineData("remove")]
+    [InlineData("status")]
+    [InlineData("enable")]
+    [InlineData("disable")]
+    [InlineData("reset")]
+    [InlineData("rotate")]
+    [InlineData("import")]
+    [InlineData("backup")]
+    [InlineData("restore")]
+    [InlineData("doctor")]
+    [InlineData("init")]
+    public void Help_EveryCommand_Exit0(string command)
+    {
+        using var dir = new TempDirectory();
+
+        var result = CliRunner.Run(dir.Path, "", command, "--help");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains($"apikeys {command}", result.Out);
+    }
+
+    [Fact]
+    public void Enable_DisabledKey_ActiveAgain()
+    {
+        using var dir = new TempDirectory();
+        SeedStore.Write(dir.Path, [TestKeys.Ynqs]);
+        CliRunner.Run(dir.Path, "", "disable", "1");
+
+        var enable = CliRunner.Run(dir.Path, "", "enable", "YNQs");
+        var list = CliRunner.Run(dir.Path, "", "list");
+
+        Assert.Equal("Enabled key: AIza...YNQs\n", enable.Out);
+        Assert.Contains("1. AIza...YNQs (Active)", list.Out);
+    }
+
+    [Fact]
+    public void Reset_CoolingKey_ActiveAgain()
+    {
+        using var dir = new TempDirectory();
+        var time = CliRunner.Clock();
+        SeedStore.Write(dir.Path, [TestKeys.Ynqs]);
+        using (var manager = Library.Open(dir.Path, time))
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                manager.UpdateKeyStatus(TestKeys.Ynqs, success: false);
+            }
+        }
+
+        var reset = CliRunner.Run(dir.Path, new TestConsole(), time, "reset", "1");
+        var list = CliRunner.Run(dir.Path, new TestConsole(), time, "list");
+
+        Assert.Equal("Reset key: AIza...YNQs\n", reset.Out);
+        Assert.Contains("1. AIza...YNQs (Active)", list.Out);
+    }
+}
