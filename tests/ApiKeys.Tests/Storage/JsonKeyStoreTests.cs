@@ -176,6 +176,28 @@ public class JsonKeyStoreTests
     }
 
     [Fact]
+    public void KeyChange_OtherKeysUnsavedStates_AreKept()
+    {
+        using var dir = new TempDirectory();
+        using (var pool = ApiKeyManager.Open(dir.Path, timeProvider: Pools.Clock()))
+        {
+            pool.AddKey(TestKeys.Gemini(1));
+            pool.AddKey(TestKeys.Gemini(2));
+            pool.UpdateKeyStatus(TestKeys.Gemini(2), success: false);
+            pool.UpdateKeyStatus(TestKeys.Gemini(2), KeyFailure.InvalidKey("revoked"));
+
+            pool.Disable(TestKeys.Gemini(1));
+
+            Assert.Equal(1, pool.GetStatus(TestKeys.Gemini(2))!.State.Failures);
+            Assert.Equal(KeyAvailability.Disabled, pool.GetStatus(TestKeys.Gemini(2))!.Availability);
+        }
+
+        using var reopened = ApiKeyManager.Open(dir.Path, timeProvider: Pools.Clock());
+        Assert.Equal(1, reopened.GetStatus(TestKeys.Gemini(2))!.State.Failures);
+        Assert.Equal(2, reopened.GetStatus(TestKeys.Gemini(2))!.State.TotalFailures);
+    }
+
+    [Fact]
     public void GivenKeysWithStateDirectory_KeepStatesOnly()
     {
         using var dir = new TempDirectory();
