@@ -227,7 +227,7 @@ public sealed partial class ApiKeyManager
                 ReleaseLease_NeedsLock(slot);
             }
 
-            var now = _time.GetUtcNow();
+            var now = Clock_NeedsLock();
             signal = ApplyOutcome_NeedsLock(slot, outcome, now, ref notices);
         }
 

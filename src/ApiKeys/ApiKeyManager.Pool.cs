@@ -71,7 +71,29 @@ public sealed partial class ApiKeyManager
     {
         bool timeMatters = _default.HasScheduled || _guard.BackOffUntil is not null || _options.RequestLimits.Count > 0
             || _options.MaxLeasesPerKey is not null || (model is not null && _lanes.Count > 0);
-        return timeMatters ? _time.GetUtcNow() : DateTimeOffset.MinValue;
+        return timeMatters ? Clock_NeedsLock() : DateTimeOffset.MinValue;
+    }
+
+    /// <summary>
+    /// The time on the hot paths. On the system clock, reading the time once per tick of the coarse monotonic clock
+    /// (a few milliseconds) is exact enough for cooldowns of seconds and costs a fraction of a full read; any other
+    /// <see cref="TimeProvider"/> (a test's fake clock) is read every time.
+    /// </summary>
+    private DateTimeOffset Clock_NeedsLock()
+    {
+        if (!_systemClock)
+        {
+            return _time.GetUtcNow();
+        }
+
+        long tick = Environment.TickCount64;
+        if (tick != _clockTick)
+        {
+            _clockTick = tick;
+            _clockNow = _time.GetUtcNow();
+        }
+
+        return _clockNow;
     }
 
     private KeyLane LaneFor_NeedsLock(string? model) =>

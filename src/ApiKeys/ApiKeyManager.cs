@@ -37,6 +37,9 @@ public sealed partial class ApiKeyManager : IKeyPool, IDisposable, ILeaseOwner
     private readonly EnvironmentFaultGuard _guard = new();
     private SecretRedactor _redactor = SecretRedactor.Default;
     private string _epoch = "";
+    private readonly bool _systemClock;
+    private long _clockTick = long.MinValue;
+    private DateTimeOffset _clockNow;
     private long _leaseIds;
     private int _disposed;
 
@@ -79,6 +82,7 @@ public sealed partial class ApiKeyManager : IKeyPool, IDisposable, ILeaseOwner
         _store = store;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _time = timeProvider ?? TimeProvider.System;
+        _systemClock = ReferenceEquals(_time, TimeProvider.System);
         _random = random ?? Random.Shared;
 
         KeyStoreSnapshot snapshot;

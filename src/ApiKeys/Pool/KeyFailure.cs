@@ -24,6 +24,9 @@ public sealed class KeyFailure
         StatusCode = statusCode;
     }
 
+    // The seed's update_key_status(key, False) makes one of these per call: share the one without a message.
+    private static readonly KeyFailure UnknownWithoutMessage = new(FailureKind.Unknown, null);
+
     /// <summary>The kind of failure.</summary>
     public FailureKind Kind { get; }
 
@@ -58,7 +61,7 @@ public sealed class KeyFailure
     public bool NeedsBackoff => Kind is FailureKind.Upstream or FailureKind.Transport;
 
     /// <summary>An unclassified failure: a strike (the seed's <c>update_key_status(key, False)</c>).</summary>
-    public static KeyFailure Unknown(string? message = null) => new(FailureKind.Unknown, message);
+    public static KeyFailure Unknown(string? message = null) => message is null ? UnknownWithoutMessage : new(FailureKind.Unknown, message);
 
     /// <summary>A rate limit (429).</summary>
     /// <param name="retryAfter">The server's retry delay, if any (ignored for <see cref="RateLimitScope.Day"/>).</param>
