@@ -1,4 +1,3 @@
-using System.Globalization;
 using ApiKeys.Keys;
 using ApiKeys.Pool;
 using StackExchange.Redis;
@@ -34,68 +33,9 @@ internal static class RedisStatusReader
             var state = RedisStateCodec.Parse(id, (string?)values[0]);
             int inflight = values[1].IsNull ? 0 : (int)values[1];
             string? project = key?.Project ?? (string?)values[2] ?? state.LearnedProject;
-            result.Add(Build(id, key, project, state, inflight, i + 1, now, model, cap));
+            result.Add(KeyStatusBuilder.Build(id, key, project, state, inflight, i + 1, now, model, cap));
         }
 
         return result;
-    }
-
-    public static KeyStatus Build(string id, ApiKey? key, string? project, KeyState state, int inflight, int number, DateTimeOffset now, string? model, int? cap)
-    {
-        var availability = KeyAvailability.Available;
-        DateTimeOffset? at = null;
-        string? reason = null;
-        var blocked = state.Models.Where(m => m.Value.IsActive(now)).ToDictionary(m => m.Key, m => m.Value, StringComparer.Ordinal);
-        if (key?.Disabled == true)
-        {
-            availability = KeyAvailability.DisabledByHand;
-            reason = "disabled by hand; enable it to use it again";
-        }
-        else if (state.DisabledKind is { } kind)
-        {
-            availability = KeyAvailability.Disabled;
-            reason = $"{KeyStatePolicy.Describe(kind)}: {state.DisabledReason}; revalidate (apikeys check) or enable it";
-        }
-        else if (state.IsCooling(now))
-        {
-            availability = KeyAvailability.Cooling;
-            at = state.BlockedUntil;
-            reason = state.BlockKind switch
-            {
-                FailureKind.RateLimited => "rate limited",
-                FailureKind.Billing => "billing: credit used up",
-                _ => string.Create(CultureInfo.InvariantCulture, $"{state.Failures} consecutive failures"),
-            } + $"; back in {ApiKeyManager.FormatSpan(at!.Value - now)}";
-        }
-        else if (model is not null && blocked.TryGetValue(model, out var block))
-        {
-            availability = KeyAvailability.ModelBlocked;
-            at = block.Until;
-            reason = block.Until is { } u
-                ? $"model {model} rate limited; back in {ApiKeyManager.FormatSpan(u - now)}"
-                : $"model {model} not available to this key until revalidated";
-        }
-        else if (cap is { } c && inflight >= c)
-        {
-            availability = KeyAvailability.Busy;
-            reason = string.Create(CultureInfo.InvariantCulture, $"{inflight} leases in flight (the cap)");
-        }
-
-        return new KeyStatus
-        {
-            Id = id,
-            Mask = key?.Mask ?? id,
-            Label = key?.Label,
-            Provider = key?.Provider ?? KeyProvider.Generic,
-            Project = project,
-            AddedAt = key?.AddedAt ?? DateTimeOffset.UnixEpoch,
-            Number = number,
-            State = state,
-            Availability = availability,
-            AvailableAt = at,
-            Reason = reason,
-            InFlight = inflight,
-            BlockedModels = blocked,
-        };
     }
 }

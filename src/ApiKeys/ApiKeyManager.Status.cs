@@ -88,65 +88,8 @@ public sealed partial class ApiKeyManager
         };
     }
 
-    private KeyStatus StatusOf_NeedsLock(KeySlot slot, int number, DateTimeOffset now, string? model)
-    {
-        var state = slot.State;
-        var availability = KeyAvailability.Available;
-        DateTimeOffset? at = null;
-        string? reason = null;
-        var blocked = state.Models.Where(m => m.Value.IsActive(now)).ToDictionary(m => m.Key, m => m.Value, StringComparer.Ordinal);
-        if (slot.Key.Disabled)
-        {
-            availability = KeyAvailability.DisabledByHand;
-            reason = "disabled by hand; enable it to use it again";
-        }
-        else if (state.DisabledKind is { } kind)
-        {
-            availability = KeyAvailability.Disabled;
-            reason = $"{KeyStatePolicy.Describe(kind)}: {state.DisabledReason}; revalidate (apikeys check) or enable it";
-        }
-        else if (state.IsCooling(now))
-        {
-            availability = KeyAvailability.Cooling;
-            at = state.BlockedUntil;
-            reason = state.BlockKind switch
-            {
-                FailureKind.RateLimited => "rate limited",
-                FailureKind.Billing => "billing: credit used up",
-                _ => string.Create(CultureInfo.InvariantCulture, $"{state.Failures} consecutive failures"),
-            } + string.Create(CultureInfo.InvariantCulture, $"; back in {FormatSpan(at!.Value - now)}");
-        }
-        else if (model is not null && blocked.TryGetValue(model, out var block))
-        {
-            availability = KeyAvailability.ModelBlocked;
-            at = block.Until;
-            reason = block.Until is { } u
-                ? string.Create(CultureInfo.InvariantCulture, $"model {model} rate limited; back in {FormatSpan(u - now)}")
-                : $"model {model} not available to this key until revalidated";
-        }
-        else if (_options.MaxLeasesPerKey is { } cap && slot.InFlight >= cap)
-        {
-            availability = KeyAvailability.Busy;
-            reason = string.Create(CultureInfo.InvariantCulture, $"{slot.InFlight} leases in flight (the cap)");
-        }
-
-        return new KeyStatus
-        {
-            Id = slot.Key.Id,
-            Mask = slot.Mask,
-            Label = slot.Key.Label,
-            Provider = slot.Key.Provider,
-            Project = slot.Project,
-            AddedAt = slot.Key.AddedAt,
-            Number = number,
-            State = state,
-            Availability = availability,
-            AvailableAt = at,
-            Reason = reason,
-            InFlight = slot.InFlight,
-            BlockedModels = blocked,
-        };
-    }
+    private KeyStatus StatusOf_NeedsLock(KeySlot slot, int number, DateTimeOffset now, string? model) =>
+        KeyStatusBuilder.Build(slot.Key.Id, slot.Key, slot.Project, slot.State, slot.InFlight, number, now, model, _options.MaxLeasesPerKey);
 
     /// <summary>A short human form of a duration: <c>42 s</c>, <c>5 min</c>, <c>3 h 20 min</c>.</summary>
     public static string FormatSpan(TimeSpan span)
