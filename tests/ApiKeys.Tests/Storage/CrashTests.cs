@@ -1,11 +1,12 @@
 using System.Diagnostics;
+using Xunit.Abstractions;
 using ApiKeys.Storage;
 using ApiKeys.Tests.Support;
 
 namespace ApiKeys.Tests.Storage;
 
 /// <summary>A child process killed with SIGKILL while it writes, over and over: the store survives every kill.</summary>
-public class CrashTests
+public class CrashTests(ITestOutputHelper output)
 {
     private const int Kills = 200;
 
@@ -33,6 +34,14 @@ public class CrashTests
                 acknowledged.Add(line!["ACK ".Length..]);
             }
 
+            // Kill at a random point of the child's next write cycle (a few milliseconds): a busy wait of a random
+            // number of ticks, which spreads the kills over the cycle rather than waiting for anything to happen.
+            long until = Stopwatch.GetTimestamp() + (long)(random.NextDouble() * Stopwatch.Frequency / 250);
+            while (Stopwatch.GetTimestamp() < until)
+            {
+                Thread.SpinWait(20);
+            }
+
             worker.Kill();
             worker.WaitForExit();
 
@@ -48,6 +57,7 @@ public class CrashTests
             Assert.All(acknowledged, id => Assert.Contains(id, ids));
         }
 
+        output.WriteLine($"{midWrite} of {Kills} kills landed mid-write; {acknowledged.Count} acknowledged keys, all on disk");
         Assert.True(midWrite > 0, $"none of the {Kills} kills landed mid-write");
         using var pool = ApiKeyManager.Open(dir.Path);
         Assert.True(pool.Count >= acknowledged.Count);
