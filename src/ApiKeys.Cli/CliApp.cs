@@ -48,6 +48,7 @@ internal static class CliApp
             EncryptCommand.Create(context),
             DecryptCommand.Create(context),
             PasswdCommand.Create(context),
+            CheckCommand.Create(context),
         ];
         foreach (var command in commands)
         {
