@@ -1,6 +1,5 @@
 using System.Text.Json;
 using ApiKeys.Cli.Tests.Support;
-using ApiKeys.Http.Tests.Support;
 using ApiKeys.Pool;
 
 namespace ApiKeys.Cli.Tests.Commands;
@@ -8,14 +7,14 @@ namespace ApiKeys.Cli.Tests.Commands;
 public sealed class CheckCommandTests
 {
     [Fact]
-    public async Task Check_ValidAndInvalidKey_ProgressTableInvalidDisabledExit1()
+    public void Check_ValidAndInvalidKey_ProgressTableInvalidDisabledExit1()
     {
         using var dir = new TempDirectory();
         SeedStore.Write(dir.Path, [TestKeys.Ynqs, TestKeys.Dd4x]);
-        await using var server = await FakeGeminiServer.StartAsync();
-        server.Always(TestKeys.Dd4x, FakeReply.Error("400-api-key-invalid"));
+        using var server = new FakeGemini();
+        server.Fail(TestKeys.Dd4x, "400-api-key-invalid");
 
-        var result = CliRunner.Run(dir.Path, "", "check", "--base-url", server.BaseAddress.AbsoluteUri);
+        var result = CliRunner.Run(dir.Path, "", "check", "--base-url", server.BaseAddress);
 
         Assert.Equal(1, result.ExitCode);
         var progress = result.Error.Split('\n').Where(l => l.StartsWith("checking", StringComparison.Ordinal));
@@ -26,7 +25,7 @@ public sealed class CheckCommandTests
         Assert.StartsWith("AIza...dD4X  Invalid  400  ", result.Lines[2], StringComparison.Ordinal);
         Assert.Contains("API key not valid", result.Lines[2]);
         Assert.Equal("1 of 2 keys valid.", result.Lines[3]);
-        Assert.All(server.Requests, r => Assert.Equal("/v1beta/models", r.Path));
+        Assert.Equal(["/v1beta/models", "/v1beta/models"], server.Paths);
         using var manager = Library.Open(dir.Path);
         var statuses = manager.GetStatuses();
         Assert.True(statuses[0].IsUsable);
@@ -34,29 +33,29 @@ public sealed class CheckCommandTests
     }
 
     [Fact]
-    public async Task Check_OneKeyBySelector_OnlyThatKeyExit0()
+    public void Check_OneKeyBySelector_OnlyThatKeyExit0()
     {
         using var dir = new TempDirectory();
         SeedStore.Write(dir.Path, [TestKeys.Ynqs, TestKeys.Dd4x]);
-        await using var server = await FakeGeminiServer.StartAsync();
-        server.Always(TestKeys.Dd4x, FakeReply.Error("400-api-key-invalid"));
+        using var server = new FakeGemini();
+        server.Fail(TestKeys.Dd4x, "400-api-key-invalid");
 
-        var result = CliRunner.Run(dir.Path, "", "check", "YNQs", "--base-url", server.BaseAddress.AbsoluteUri);
+        var result = CliRunner.Run(dir.Path, "", "check", "YNQs", "--base-url", server.BaseAddress);
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal("checking 1/1 AIza...YNQs ... Valid\n", result.Error);
-        Assert.Single(server.Requests);
+        Assert.Single(server.Paths);
     }
 
     [Fact]
-    public async Task Check_Json_OneObjectPerKeyMasksOnly()
+    public void Check_Json_OneObjectPerKeyMasksOnly()
     {
         using var dir = new TempDirectory();
         SeedStore.Write(dir.Path, [TestKeys.Ynqs, TestKeys.Dd4x]);
-        await using var server = await FakeGeminiServer.StartAsync();
-        server.Always(TestKeys.Dd4x, FakeReply.Error("403-consumer-suspended"));
+        using var server = new FakeGemini();
+        server.Fail(TestKeys.Dd4x, "403-consumer-suspended");
 
-        var result = CliRunner.Run(dir.Path, "", "check", "--json", "--base-url", server.BaseAddress.AbsoluteUri);
+        var result = CliRunner.Run(dir.Path, "", "check", "--json", "--base-url", server.BaseAddress);
 
         Assert.Equal(1, result.ExitCode);
         using var json = JsonDocument.Parse(result.Out);
@@ -74,13 +73,15 @@ public sealed class CheckCommandTests
     }
 
     [Fact]
-    public async Task Check_ServerDown_UnreachableExit1KeyNotDisabled()
+    public void Check_ServerDown_UnreachableExit1KeyNotDisabled()
     {
         using var dir = new TempDirectory();
         SeedStore.Write(dir.Path, [TestKeys.Ynqs]);
-        var server = await FakeGeminiServer.StartAsync();
-        string url = server.BaseAddress.AbsoluteUri;
-        await server.DisposeAsync();
+        string url;
+        using (var server = new FakeGemini())
+        {
+            url = server.BaseAddress;
+        }
 
         var result = CliRunner.Run(dir.Path, "", "check", "--base-url", url);
 
