@@ -1,4 +1,5 @@
 using System.Globalization;
+using ApiKeys.Security;
 using ApiKeys.Storage;
 
 namespace ApiKeys.Cli;
@@ -6,7 +7,8 @@ namespace ApiKeys.Cli;
 /// <summary>
 /// The seed's dated copies (<c>cp api_keys.json api_keys_$(date +%F).json</c>): <c>api_keys_YYYY-MM-DD.json</c> and
 /// <c>api_key_states_YYYY-MM-DD.json</c>, taken under the store lock so the pair is consistent, created 0600, and
-/// never over an earlier backup of the same day (the next one is <c>_2</c>, <c>_3</c>, ...).
+/// never over an earlier backup of the same day (the next one is <c>_2</c>, <c>_3</c>, ...). The backup of an encrypted
+/// store is encrypted.
 /// </summary>
 internal static class Backups
 {
@@ -22,9 +24,49 @@ internal static class Backups
         }
 
         CreateDirectory(target);
+        if (EncryptedStore.IsEncrypted(store.Directory))
+        {
+            return TakeEncrypted(context, store, target);
+        }
+
         using var fileLock = StoreLock.Acquire(store.LockPath, "the backup");
         var keys = File.ReadAllBytes(store.KeysPath);
         var states = File.Exists(store.StatesPath) ? File.ReadAllBytes(store.StatesPath) : null;
+        var (keysPath, statesPath) = Reserve(context, target, keys);
+        return (keysPath, WriteStates(statesPath, states));
+    }
+
+    /// <summary>
+    /// An encrypted store's backup is encrypted the same way (<see cref="EncryptedStore.Backup"/>: the store's data key,
+    /// the role <c>backup</c>, so it cannot be put in place of the keys file by hand). The dated name is reserved first
+    /// (an empty 0600 file), then replaced atomically. The library takes the store lock for the keys and this method
+    /// takes it again for the states: the pair is not one snapshot, which only matters for counters written meanwhile.
+    /// </summary>
+    private static (string Keys, string? States) TakeEncrypted(CliContext context, JsonKeyStore store, string target)
+    {
+        var (keysPath, statesPath) = Reserve(context, target, []);
+        try
+        {
+            EncryptedStore.Backup(store.Directory, keysPath, context.Stores.Passphrase(), context.ProtectorOptions);
+        }
+        catch
+        {
+            File.Delete(keysPath);
+            throw;
+        }
+
+        byte[]? states;
+        using (StoreLock.Acquire(store.LockPath, "the backup"))
+        {
+            states = File.Exists(store.StatesPath) ? File.ReadAllBytes(store.StatesPath) : null;
+        }
+
+        return (keysPath, WriteStates(statesPath, states));
+    }
+
+    /// <summary>Creates the first free dated keys file (never over an earlier backup) with <paramref name="keys"/>.</summary>
+    private static (string Keys, string States) Reserve(CliContext context, string target, byte[] keys)
+    {
         var local = TimeZoneInfo.ConvertTime(context.Time.GetUtcNow(), context.Time.LocalTimeZone);
         string date = local.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         for (int n = 1; ; n++)
@@ -32,23 +74,26 @@ internal static class Backups
             string suffix = n == 1 ? date : string.Create(CultureInfo.InvariantCulture, $"{date}_{n}");
             string keysPath = Path.Combine(target, $"{KeysPrefix}{suffix}.json");
             string statesPath = Path.Combine(target, $"{StatesPrefix}{suffix}.json");
-            if (File.Exists(keysPath) || File.Exists(statesPath) || !TryCreate(keysPath, keys))
+            if (!File.Exists(keysPath) && !File.Exists(statesPath) && TryCreate(keysPath, keys))
             {
-                continue;
+                return (keysPath, statesPath);
             }
-
-            if (states is null)
-            {
-                return (keysPath, null);
-            }
-
-            if (!TryCreate(statesPath, states))
-            {
-                throw new CliException($"Could not write {statesPath}: it appeared meanwhile; run the backup again.");
-            }
-
-            return (keysPath, statesPath);
         }
+    }
+
+    private static string? WriteStates(string statesPath, byte[]? states)
+    {
+        if (states is null)
+        {
+            return null;
+        }
+
+        if (!TryCreate(statesPath, states))
+        {
+            throw new CliException($"Could not write {statesPath}: it appeared meanwhile; run the backup again.");
+        }
+
+        return statesPath;
     }
 
     /// <summary>The states file that goes with a keys backup (<c>api_keys_2026-01-31.json</c> -> <c>api_key_states_2026-01-31.json</c>).</summary>

@@ -11,10 +11,13 @@ namespace ApiKeys.Cli;
 internal static class CliApp
 {
     /// <summary>Runs <paramref name="args"/> and returns the exit code: 0 success, 1 a failure the user can fix, 2 a usage error.</summary>
-    public static int Run(string[] args, CliConsole console, TimeProvider? timeProvider = null)
+    public static int Run(string[] args, CliConsole console, TimeProvider? timeProvider = null) => Run(args, console, timeProvider, protectorOptions: null);
+
+    /// <summary>Runs <paramref name="args"/> with other key derivation parameters (in-process tests make encryption cheap).</summary>
+    internal static int Run(string[] args, CliConsole console, TimeProvider? timeProvider, PassphraseProtectorOptions? protectorOptions)
     {
         ArgumentNullException.ThrowIfNull(args);
-        var context = new CliContext(console, timeProvider);
+        using var context = new CliContext(console, timeProvider) { ProtectorOptions = protectorOptions };
         var globals = new GlobalOptions();
         // A plain command named apikeys rather than RootCommand, whose name is the executable's (ApiKeys.Cli when run with dotnet).
         var root = new Command("apikeys", "Manage the API keys of an apikeys store (the seed's api_keys.json). With no command: the seed's console.")
@@ -24,6 +27,8 @@ internal static class CliApp
         };
         root.Options.Add(globals.Dir);
         root.Options.Add(globals.Verbose);
+        root.Options.Add(globals.PassphraseFile);
+        root.Options.Add(globals.AllowShared);
         ConsoleCommand.Attach(root, context);
         Command[] commands =
         [
@@ -40,6 +45,10 @@ internal static class CliApp
             RestoreCommand.Create(context),
             DoctorCommand.Create(context),
             InitCommand.Create(context),
+            EncryptCommand.Create(context),
+            DecryptCommand.Create(context),
+            PasswdCommand.Create(context),
+            CheckCommand.Create(context),
         ];
         foreach (var command in commands)
         {
@@ -49,6 +58,8 @@ internal static class CliApp
         var parse = root.Parse(args);
         context.DirectoryOption = parse.GetValue(globals.Dir);
         context.Verbose = parse.GetValue(globals.Verbose);
+        context.PassphraseFile = parse.GetValue(globals.PassphraseFile);
+        context.AllowShared = parse.GetValue(globals.AllowShared);
         if (parse.Errors.Count > 0)
         {
             string command = parse.CommandResult.Command == root ? "apikeys" : $"apikeys {parse.CommandResult.Command.Name}";

@@ -1,10 +1,11 @@
 using ApiKeys.Cli.Output;
 using ApiKeys.Cli.Terminal;
+using ApiKeys.Security;
 
 namespace ApiKeys.Cli;
 
 /// <summary>What every command gets: the console, the clock, and the global options of this run.</summary>
-internal sealed class CliContext
+internal sealed class CliContext : IDisposable
 {
     public CliContext(CliConsole console, TimeProvider? timeProvider = null)
     {
@@ -30,6 +31,18 @@ internal sealed class CliContext
     /// <summary><c>--verbose</c>: library information on stderr, stack traces with errors.</summary>
     public bool Verbose { get; set; }
 
+    /// <summary><c>--passphrase-file</c>, if given.</summary>
+    public string? PassphraseFile { get; set; }
+
+    /// <summary><c>--allow-shared</c>: use a store the group or others can read.</summary>
+    public bool AllowShared { get; set; }
+
+    /// <summary>
+    /// The key derivation parameters of encrypted stores: null (the library's defaults, 600,000 iterations) in the tool;
+    /// in-process tests lower them here, as the library's own tests do. No option or variable reaches it.
+    /// </summary>
+    public PassphraseProtectorOptions? ProtectorOptions { get; init; }
+
     /// <summary>The store directory: <c>--dir</c>, else <c>APIKEYS_DIR</c>, else the current directory (the seed's behaviour).</summary>
     public string StoreDirectory
     {
@@ -53,4 +66,7 @@ internal sealed class CliContext
 
     /// <summary>Paints <paramref name="text"/> when colour is on.</summary>
     public string Paint(string text, Paint paint) => Color ? PaintExtensions.Apply(text, paint) : text;
+
+    /// <summary>Clears the key material of the run's encrypted store from memory.</summary>
+    public void Dispose() => Stores.Dispose();
 }

@@ -18,6 +18,19 @@ internal sealed class GlobalOptions
         Recursive = true,
     };
 
+    public Option<string?> PassphraseFile { get; } = new("--passphrase-file")
+    {
+        Description = "Read the passphrase of an encrypted store from the first line of this file (mode 0600); else APIKEYS_PASSPHRASE, else a hidden prompt.",
+        HelpName = "PATH",
+        Recursive = true,
+    };
+
+    public Option<bool> AllowShared { get; } = new("--allow-shared")
+    {
+        Description = "Use a store whose files the group or others can read (refused by default).",
+        Recursive = true,
+    };
+
     /// <summary>A fresh <c>--json</c> option for a command that lists something.</summary>
     public static Option<bool> Json() => new("--json") { Description = "Write JSON (masks and ids only, never a key) for scripts." };
 

@@ -17,10 +17,13 @@ internal static class StoreErrors
             KeyStoreErrorKind.TooLarge => $"fix: {path} is not a key store; check --dir / APIKEYS_DIR",
             KeyStoreErrorKind.PermissionDenied =>
                 $"fix: let your user read and write it (ls -l {path}; chmod u+rw, and u+rwx on its directory), or run as its owner",
-            KeyStoreErrorKind.Decryption => "fix: give the passphrase, or check the file was not modified",
+            KeyStoreErrorKind.Decryption =>
+                "fix: give the right passphrase (APIKEYS_PASSPHRASE, --passphrase-file, or the prompt on a terminal), or restore a backup if the file was modified",
             KeyStoreErrorKind.Io => "fix: check that the disk is not full or read-only",
             _ => "fix: check the store directory (apikeys doctor)",
         };
-        return $"{e.Message}; {fix}";
+        // The envelope's messages end in a full stop ("...; the file was left as it is."): no ".;" before the fix.
+        string message = e.Kind == KeyStoreErrorKind.Decryption ? e.Message.TrimEnd('.') : e.Message;
+        return $"{message}; {fix}";
     }
 }

@@ -10,13 +10,14 @@ internal static class BackupCommand
     {
         var to = new Option<string?>("--to") { Description = "Where to put the copies (default: the store directory, as the seed's cp does).", HelpName = "DIR" };
         var json = GlobalOptions.Json();
-        var command = new Command("backup", "Copy the store to api_keys_YYYY-MM-DD.json and api_key_states_YYYY-MM-DD.json (0600, never overwriting).")
+        var command = new Command("backup", "Copy the store to api_keys_YYYY-MM-DD.json and api_key_states_YYYY-MM-DD.json (0600, never overwriting; encrypted when the store is).")
         {
             to,
             json,
         };
         command.SetAction(parse =>
         {
+            context.Stores.EnsurePrivate();
             var store = context.Stores.OpenStore();
             string target = Path.GetFullPath(parse.GetValue(to) ?? store.Directory);
             var (keys, states) = Backups.Take(context, store, target);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using ApiKeys.Cli.Checks;
 using ApiKeys.Cli.Output;
+using ApiKeys.Security;
 using ApiKeys.Storage;
 
 namespace ApiKeys.Cli.Commands;
@@ -19,12 +20,24 @@ internal static class DoctorCommand
     public static Command Create(CliContext context)
     {
         var json = GlobalOptions.Json();
+        var fix = new Option<bool>("--fix") { Description = "First take the group's and others' access away: the directory 0700, its files 0600." };
         var command = new Command("doctor", "Check the store: file and directory modes, git, readability, usable keys, key age; each finding with its fix.")
         {
             json,
+            fix,
         };
         command.SetAction(parse =>
         {
+            if (parse.GetValue(fix))
+            {
+                foreach (var path in StorePermissions.FindExposed(context.StoreDirectory))
+                {
+                    context.Error.WriteLine($"apikeys: restricting {path}");
+                }
+
+                StorePermissions.Restrict(context.StoreDirectory);
+            }
+
             var findings = Examine(context);
             if (parse.GetValue(json))
             {
@@ -138,7 +151,8 @@ internal static class DoctorCommand
         ApiKeyManager manager;
         try
         {
-            manager = context.Stores.Open();
+            // Doctor reports modes itself (above) rather than refusing the store.
+            manager = context.Stores.Open(checkPermissions: false);
         }
         catch (KeyStoreException e)
         {

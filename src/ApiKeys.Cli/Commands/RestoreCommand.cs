@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using ApiKeys.Security;
 using ApiKeys.Storage;
 
 namespace ApiKeys.Cli.Commands;
@@ -20,12 +21,15 @@ internal static class RestoreCommand
         var command = new Command("restore", "Restore a backup made by apikeys backup (the current store is backed up first).") { backup, yes };
         command.SetAction(parse =>
         {
+            context.Stores.EnsurePrivate();
             var store = context.Stores.OpenStore();
             string keysBackup = Locate(store.Directory, parse.GetValue(backup)!);
             string statesBackup = Backups.StatesFor(keysBackup);
             byte[] keys = File.ReadAllBytes(keysBackup);
             byte[]? states = File.Exists(statesBackup) ? File.ReadAllBytes(statesBackup) : null;
-            int count = CountKeys(context, keysBackup, keys, states);
+            bool encrypted = EncryptedEnvelopeMagic.IsEnvelope(keys);
+            bool wasEncrypted = context.Stores.IsEncrypted;
+            int count = encrypted ? CountEncryptedKeys(context, keysBackup, keys) : CountKeys(context, keysBackup, keys, states);
 
             if (!parse.GetValue(yes) && !context.Console.Ask(string.Create(CultureInfo.InvariantCulture,
                     $"Replace the store in {store.Directory} with {Path.GetFileName(keysBackup)} ({count} keys)? [y/N]: ")))
@@ -40,9 +44,19 @@ internal static class RestoreCommand
             }
 
             Backups.CreateDirectory(store.Directory);
+            if (encrypted)
+            {
+                // Stays encrypted, with a generation above the current file's (running processes take it as new).
+                EncryptedStore.Restore(store.Directory, keysBackup, context.Stores.Passphrase(), context.ProtectorOptions);
+            }
+
             using (StoreLock.Acquire(store.LockPath, "keys"))
             {
-                AtomicFile.Write(store.KeysPath, keys);
+                if (!encrypted)
+                {
+                    AtomicFile.Write(store.KeysPath, keys);
+                }
+
                 if (states is not null)
                 {
                     AtomicFile.Write(store.StatesPath, states);
@@ -54,6 +68,11 @@ internal static class RestoreCommand
             }
 
             context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Restored {count} keys from {keysBackup}"));
+            if (wasEncrypted && !encrypted)
+            {
+                context.Error.WriteLine($"apikeys: note: {Path.GetFileName(keysBackup)} is not encrypted, so the keys file is plain again: apikeys encrypt encrypts it.");
+            }
+
             return ExitCodes.Success;
         });
         return command;
@@ -81,6 +100,21 @@ internal static class RestoreCommand
         throw new CliException($"No backup '{backup}': give a file made by apikeys backup, or a date with a backup in {storeDirectory}.");
     }
 
+    /// <summary>Decrypts the backup (role <c>backup</c>) to count its keys before anything changes: a wrong passphrase changes nothing.</summary>
+    private static int CountEncryptedKeys(CliContext context, string keysBackup, byte[] keys)
+    {
+        using var protector = new PassphraseProtector(context.Stores.Passphrase(), context.ProtectorOptions);
+        var (plaintext, _) = protector.Unprotect(keys, EncryptedStore.BackupRole, keysBackup);
+        try
+        {
+            return KeysFile.Parse(plaintext, keysBackup, context.Time.GetUtcNow()).Keys.Count;
+        }
+        finally
+        {
+            Array.Clear(plaintext);
+        }
+    }
+
     private static int CountKeys(CliContext context, string keysBackup, byte[] keys, byte[]? states)
     {
         string temp = Path.Combine(Path.GetTempPath(), $"apikeys-restore-{Guid.NewGuid():N}");
@@ -93,7 +127,7 @@ internal static class RestoreCommand
                 File.WriteAllBytes(Path.Combine(temp, JsonKeyStore.StatesFileName), states);
             }
 
-            var probe = new JsonKeyStore(temp, context.Stores.StoreOptions(), context.Time);
+            var probe = new JsonKeyStore(temp, new JsonKeyStoreOptions(), context.Time);
             return probe.Load().Keys?.Count ?? 0;
         }
         catch (KeyStoreException e)

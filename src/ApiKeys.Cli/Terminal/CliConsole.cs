@@ -19,7 +19,10 @@ internal abstract class CliConsole
     public abstract string? ReadLine();
 
     /// <summary>Writes <paramref name="prompt"/> and reads one line with nothing echoed, not even asterisks; null at the end of input.</summary>
-    public abstract string? ReadSecret(string prompt);
+    public string? ReadSecret(string prompt) => ReadSecret(prompt, Out);
+
+    /// <summary>Writes <paramref name="prompt"/> to <paramref name="promptWriter"/> (stdout or stderr) and reads one line with nothing echoed; null at the end of input.</summary>
+    public abstract string? ReadSecret(string prompt, TextWriter promptWriter);
 
     /// <summary>
     /// Asks a yes/no question on the terminal even when standard input carries data (<c>rotate --stdin</c>);

@@ -45,22 +45,23 @@ internal sealed class SystemConsole : CliConsole, IDisposable
 
     public override string? ReadLine() => _in.Value.ReadLine();
 
-    public override string? ReadSecret(string prompt)
+    public override string? ReadSecret(string prompt, TextWriter promptWriter)
     {
+        ArgumentNullException.ThrowIfNull(promptWriter);
         if (OperatingSystem.IsWindows() && !Console.IsInputRedirected)
         {
-            return ReadSecretWithReadKey(prompt);
+            return ReadSecretWithReadKey(prompt, promptWriter);
         }
 
         bool hidden = IsInputTerminal && Termios.IsSupported && Termios.DisableEcho();
         try
         {
-            Out.Write(prompt);
-            Out.Flush();
+            promptWriter.Write(prompt);
+            promptWriter.Flush();
             var line = _in.Value.ReadLine();
 
             // The Enter key was not echoed (or came from a pipe, or input ended): end the prompt's line as getpass does.
-            Out.WriteLine();
+            promptWriter.WriteLine();
             return line;
         }
         finally
@@ -73,17 +74,17 @@ internal sealed class SystemConsole : CliConsole, IDisposable
     }
 
     /// <summary>Windows has no termios: read key by key without echo (Ctrl-C still ends the process).</summary>
-    private string? ReadSecretWithReadKey(string prompt)
+    private static string? ReadSecretWithReadKey(string prompt, TextWriter promptWriter)
     {
-        Out.Write(prompt);
-        Out.Flush();
+        promptWriter.Write(prompt);
+        promptWriter.Flush();
         var line = new StringBuilder();
         while (true)
         {
             var key = Console.ReadKey(intercept: true);
             if (key.Key == ConsoleKey.Enter)
             {
-                Out.WriteLine();
+                promptWriter.WriteLine();
                 return line.ToString();
             }
 
@@ -93,7 +94,7 @@ internal sealed class SystemConsole : CliConsole, IDisposable
             }
             else if (key.Key == ConsoleKey.Z && key.Modifiers.HasFlag(ConsoleModifiers.Control) && line.Length == 0)
             {
-                Out.WriteLine();
+                promptWriter.WriteLine();
                 return null;
             }
             else if (!char.IsControl(key.KeyChar))

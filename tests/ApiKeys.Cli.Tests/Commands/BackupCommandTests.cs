@@ -12,7 +12,7 @@ public sealed class BackupCommandTests
         var time = CliRunner.Clock();
 
         var first = CliRunner.Run(dir.Path, new TestConsole(), time, "backup");
-        File.WriteAllText(dir.File("api_keys.json"), $"[\"{TestKeys.Gemini(1)}\"]");
+        SeedStore.WriteFile(dir.File("api_keys.json"), $"[\"{TestKeys.Gemini(1)}\"]");
         var second = CliRunner.Run(dir.Path, new TestConsole(), time, "backup");
 
         Assert.Equal(0, first.ExitCode);
@@ -72,7 +72,7 @@ public sealed class BackupCommandTests
     {
         using var dir = new TempDirectory();
         SeedStore.WriteSection5(dir.Path);
-        File.WriteAllText(dir.File("api_keys_2026-01-01.json"), "[\"broken");
+        SeedStore.WriteFile(dir.File("api_keys_2026-01-01.json"), "[\"broken");
         string before = File.ReadAllText(dir.File("api_keys.json"));
 
         var result = CliRunner.Run(dir.Path, "", "restore", dir.File("api_keys_2026-01-01.json"), "--yes");
@@ -81,4 +81,52 @@ public sealed class BackupCommandTests
         Assert.StartsWith("apikeys: Not restored: ", result.Error, StringComparison.Ordinal);
         Assert.Equal(before, File.ReadAllText(dir.File("api_keys.json")));
     }
+
+    [Fact]
+    public void BackupThenRestore_EncryptedStore_BackupEncryptedAsBackupAndKeysComeBack()
+    {
+        using var dir = new TempDirectory();
+        SeedStore.Write(dir.Path, [TestKeys.Ynqs, TestKeys.Dd4x]);
+        var time = CliRunner.Clock();
+        CliRunner.RunEncrypted(dir.Path, Unlocked(), "encrypt");
+
+        var backup = CliRunner.Run(dir.Path, Unlocked(), time, CliRunner.CheapKdf, "backup");
+        CliRunner.RunEncrypted(dir.Path, Unlocked(), "remove", "1", "--yes");
+        var restore = CliRunner.Run(dir.Path, Unlocked("y\n"), time, CliRunner.CheapKdf, "restore", "2026-01-15");
+        var list = CliRunner.RunEncrypted(dir.Path, Unlocked(), "list");
+
+        Assert.Equal(0, backup.ExitCode);
+        byte[] copy = File.ReadAllBytes(dir.File("api_keys_2026-01-15.json"));
+        Assert.True(copy.AsSpan().StartsWith("APIKEYS\u0001"u8));
+        Assert.True(copy.AsSpan().IndexOf("backup"u8) > 0, "the envelope's role is backup");
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(dir.File("api_keys_2026-01-15.json")));
+        Assert.Equal(0, restore.ExitCode);
+        Assert.Contains("Restored 2 keys from " + dir.File("api_keys_2026-01-15.json"), restore.Out);
+        Assert.True(File.ReadAllBytes(dir.File("api_keys.json")).AsSpan().StartsWith("APIKEYS\u0001"u8));
+        Assert.True(File.ReadAllBytes(dir.File("api_keys_2026-01-15_2.json")).AsSpan().StartsWith("APIKEYS\u0001"u8));
+        Assert.Equal(0, list.ExitCode);
+        Assert.Contains("1. AIza...YNQs (Active)", list.Out);
+        Assert.Contains("2. AIza...dD4X (Active)", list.Out);
+    }
+
+    [Fact]
+    public void Restore_EncryptedBackupWrongPassphrase_Exit1StoreUntouched()
+    {
+        using var dir = new TempDirectory();
+        SeedStore.Write(dir.Path, [TestKeys.Ynqs]);
+        var time = CliRunner.Clock();
+        CliRunner.RunEncrypted(dir.Path, Unlocked(), "encrypt");
+        CliRunner.Run(dir.Path, Unlocked(), time, CliRunner.CheapKdf, "backup");
+        byte[] before = File.ReadAllBytes(dir.File("api_keys.json"));
+        var wrong = new TestConsole { Environment = { ["APIKEYS_PASSPHRASE"] = "not it" } };
+
+        var result = CliRunner.Run(dir.Path, wrong, time, CliRunner.CheapKdf, "restore", "2026-01-15", "--yes");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("wrong passphrase", result.Error);
+        Assert.Equal(before, File.ReadAllBytes(dir.File("api_keys.json")));
+        Assert.False(File.Exists(dir.File("api_keys_2026-01-15_2.json")));
+    }
+
+    private static TestConsole Unlocked(string input = "") => new(input) { Environment = { ["APIKEYS_PASSPHRASE"] = "backup passphrase" } };
 }

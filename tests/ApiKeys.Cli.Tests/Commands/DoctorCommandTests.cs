@@ -51,7 +51,7 @@ public sealed class DoctorCommandTests
     public void Doctor_UnreadableStore_ErrorWithFix()
     {
         using var dir = new TempDirectory();
-        File.WriteAllText(dir.File("api_keys.json"), "{");
+        SeedStore.WriteFile(dir.File("api_keys.json"), "{");
 
         var result = CliRunner.Run(dir.Path, "", "doctor", "--json");
 

@@ -110,7 +110,7 @@ public sealed class ListCommandTests
     public void List_CorruptStore_OneLineWithFileAndFix()
     {
         using var dir = new TempDirectory();
-        File.WriteAllText(dir.File("api_keys.json"), "[\"AIzaSyCANARY000000000000000000000000001\",");
+        SeedStore.WriteFile(dir.File("api_keys.json"), "[\"AIzaSyCANARY000000000000000000000000001\",");
 
         var result = CliRunner.Run(dir.Path, "", "list");
 

@@ -55,7 +55,7 @@ public sealed class ProcessTests
     public void CorruptStoreWithVerbose_StackTraceOnlyThen()
     {
         using var dir = new TempDirectory();
-        File.WriteAllText(dir.File("api_keys.json"), "[");
+        SeedStore.WriteFile(dir.File("api_keys.json"), "[");
 
         var plain = CliBinary.Run(dir.Path, "", "list");
         var verbose = CliBinary.Run(dir.Path, "", "list", "--verbose");
@@ -83,7 +83,7 @@ public sealed class ProcessTests
         File.SetUnixFileMode(dir.File(".apikeys.lock"), (UnixFileMode)0b110_110_110);
         File.SetUnixFileMode(Path.GetDirectoryName(dir.Path)!, (UnixFileMode)0b111_111_111);
 
-        var result = CliBinary.RunAs("65534", dir.Path, TestKeys.Gemini(2) + "\n", "add");
+        var result = CliBinary.RunAs("65534", dir.Path, TestKeys.Gemini(2) + "\n", "--allow-shared", "add");
 
         Assert.Equal(1, result.ExitCode);
         Assert.StartsWith("ERROR - Failed to save keys: Permission denied (", result.Error, StringComparison.Ordinal);

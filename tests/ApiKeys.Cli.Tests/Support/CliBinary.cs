@@ -26,7 +26,13 @@ internal static class CliBinary
     public static CliResult Run(string dir, string input, params string[] args) => RunAs(null, dir, input, args);
 
     /// <summary>Runs the tool, as another user when <paramref name="user"/> is set (with setpriv; the caller is root).</summary>
-    public static CliResult RunAs(string? user, string dir, string input, params string[] args)
+    public static CliResult RunAs(string? user, string dir, string input, params string[] args) => RunAs(user, dir, input, null, args);
+
+    /// <summary>Runs the tool with extra environment variables (a passphrase: never an argument).</summary>
+    public static CliResult RunWith(IReadOnlyDictionary<string, string> environment, string dir, string input, params string[] args) =>
+        RunAs(null, dir, input, environment, args);
+
+    private static CliResult RunAs(string? user, string dir, string input, IReadOnlyDictionary<string, string>? environment, string[] args)
     {
         var start = new ProcessStartInfo(user is null ? Launcher[0] : "setpriv")
         {
@@ -52,6 +58,11 @@ internal static class CliBinary
         }
 
         start.Environment["NO_COLOR"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

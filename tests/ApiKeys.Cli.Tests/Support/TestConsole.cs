@@ -34,12 +34,12 @@ internal sealed class TestConsole(string input = "") : CliConsole, IDisposable
 
     public override string? ReadLine() => _in.ReadLine();
 
-    public override string? ReadSecret(string prompt)
+    public override string? ReadSecret(string prompt, TextWriter promptWriter)
     {
         SecretPrompts.Add(prompt);
-        Out.Write(prompt);
+        promptWriter.Write(prompt);
         var line = _in.ReadLine();
-        Out.WriteLine();
+        promptWriter.WriteLine();
         return line;
     }
 
