@@ -55,11 +55,13 @@ internal static class KeySelector
             matches = [.. statuses.Where(s => ids.Contains(s.Id))];
         }
 
+        // A long selector may be a whole key of another store: echo only its mask.
+        string shown = selector.Length >= 16 ? KeyMask.Mask(selector) : selector;
         return matches.Count switch
         {
             1 => matches[0],
-            0 => throw new CliException($"No key matches '{selector}': {Hint}."),
-            _ => throw new CliException($"'{selector}' matches {matches.Count} keys ({string.Join(", ", matches.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Number}. {m.Mask}")))}): give more characters, or the number."),
+            0 => throw new CliException($"No key matches '{shown}': {Hint}."),
+            _ => throw new CliException($"'{shown}' matches {matches.Count} keys ({string.Join(", ", matches.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Number}. {m.Mask}")))}): give more characters, or the number."),
         };
     }
 

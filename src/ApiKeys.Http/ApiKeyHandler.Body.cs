@@ -15,7 +15,7 @@ public sealed partial class ApiKeyHandler
     /// Reads an error body up to <see cref="ApiKeyHandlerOptions.MaxErrorBodyBytes"/>, masks every secret in it, and puts
     /// the masked bytes back as the response's content (same content headers), so the caller gets the body intact but safe.
     /// </summary>
-    private async ValueTask<ReadOnlyMemory<byte>> ReadErrorBodyAsync(HttpResponseMessage response, bool async, CancellationToken cancellationToken)
+    private async ValueTask<ReadOnlyMemory<byte>> ReadErrorBodyAsync(HttpResponseMessage response, bool async, string leasedKey, CancellationToken cancellationToken)
     {
         var original = response.Content;
         int limit = _options.MaxErrorBodyBytes;
@@ -49,7 +49,7 @@ public sealed partial class ApiKeyHandler
                 }
             }
 
-            byte[] safe = Redact(buffer.AsSpan(0, length));
+            byte[] safe = Redact(buffer.AsSpan(0, length), leasedKey, truncated: length >= limit);
             var content = new ByteArrayContent(safe);
             foreach (var header in original.Headers)
             {
@@ -69,7 +69,7 @@ public sealed partial class ApiKeyHandler
         }
     }
 
-    private byte[] Redact(ReadOnlySpan<byte> body)
+    private byte[] Redact(ReadOnlySpan<byte> body, string leasedKey, bool truncated)
     {
         if (body.IsEmpty)
         {
@@ -78,7 +78,35 @@ public sealed partial class ApiKeyHandler
 
         string text = Encoding.UTF8.GetString(body);
         var redactor = _pool.Redactor;
-        return redactor.ContainsSecret(text) ? Encoding.UTF8.GetBytes(redactor.Redact(text)) : body.ToArray();
+        bool changed = false;
+        if (redactor.ContainsSecret(text))
+        {
+            text = redactor.Redact(text);
+            changed = true;
+        }
+
+        // The leased key itself, whatever its shape, even if the pool dropped it meanwhile.
+        if (text.Contains(leasedKey, StringComparison.Ordinal))
+        {
+            text = text.Replace(leasedKey, Keys.KeyMask.Mask(leasedKey), StringComparison.Ordinal);
+            changed = true;
+        }
+
+        // A body cut at the limit may end inside the key, where no pattern matches any more: mask the fragment.
+        if (truncated)
+        {
+            for (int n = Math.Min(leasedKey.Length - 1, text.Length); n >= 4; n--)
+            {
+                if (text.EndsWith(leasedKey.AsSpan(0, n), StringComparison.Ordinal))
+                {
+                    text = string.Concat(text.AsSpan(0, text.Length - n), "...");
+                    changed = true;
+                    break;
+                }
+            }
+        }
+
+        return changed ? Encoding.UTF8.GetBytes(text) : body.ToArray();
     }
 
     private HttpResponseMessage NoKey(HttpRequestMessage request, NoAvailableKeyException exception)

@@ -15,6 +15,10 @@ public sealed partial class ApiKeyHandler
             Message = "No key available for model {Model}: {Reason}")]
         public static partial void NoKeyAvailable(ILogger logger, string model, string reason);
 
+        [LoggerMessage(EventId = 2004, EventName = "ReportFailed", Level = LogLevel.Error,
+            Message = "The outcome for key {KeyId} ({KeyMask}) could not be reported: {Message}")]
+        public static partial void ReportFailed(ILogger logger, string keyId, string keyMask, string message);
+
         [LoggerMessage(EventId = 2003, EventName = "AttemptCancelled", Level = LogLevel.Debug,
             Message = "Request with key {KeyId} ({KeyMask}) was cancelled; the key is released with no strike")]
         public static partial void AttemptCancelled(ILogger logger, string keyId, string keyMask);

@@ -113,12 +113,7 @@ public sealed partial class ApiKeyHandler : DelegatingHandler
                     response = async ? await base.SendAsync(request, token).ConfigureAwait(false) : base.Send(request, token);
                     failure = response.IsSuccessStatusCode
                         ? null
-                        : _classifier.Classify(response, await ReadErrorBodyAsync(response, async, token).ConfigureAwait(false), model);
-                    if (failure is null)
-                    {
-                        lease.Succeeded();
-                        return response;
-                    }
+                        : _classifier.Classify(response, await ReadErrorBodyAsync(response, async, lease.Key, token).ConfigureAwait(false), model);
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {
@@ -134,12 +129,26 @@ public sealed partial class ApiKeyHandler : DelegatingHandler
                     failure = _classifier.ClassifyException(ex);
                     error = ExceptionDispatchInfo.Capture(ex);
                 }
+                catch
+                {
+                    // A classifier or body reader that throws must not leak the connection.
+                    response?.Dispose();
+                    throw;
+                }
                 finally
                 {
                     RemoveKey(request);
                 }
 
-                lease.Failed(failure);
+                // Outside the attempt's try: a pool whose report throws (a backend's error) neither loses a
+                // successful response nor turns into a second report.
+                if (failure is null)
+                {
+                    Report(lease, null);
+                    return response!;
+                }
+
+                Report(lease, failure);
             }
 
             bool again = attempt < _options.MaxAttempts && replayable && failure.ShouldRetryOnAnotherKey;
@@ -160,6 +169,25 @@ public sealed partial class ApiKeyHandler : DelegatingHandler
                 last?.Dispose();
                 throw;
             }
+        }
+    }
+
+    private void Report(KeyLease lease, KeyFailure? failure)
+    {
+        try
+        {
+            if (failure is null)
+            {
+                lease.Succeeded();
+            }
+            else
+            {
+                lease.Failed(failure);
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Log.ReportFailed(_logger, lease.KeyId, lease.Mask, _pool.Redactor.Redact(ex.Message));
         }
     }
 

@@ -70,6 +70,12 @@ public sealed partial class RedisKeyPool
         {
             Apply(lease.KeyId, outcome, lease.LeaseId);
         }
+        catch (RedisServerException e)
+        {
+            // The server refused the write (OOM under noeviction, BUSY, NOPERM): the outcome is lost, not the caller's
+            // request; the lease stops counting after LeaseTimeout.
+            Log.ReportLost(_logger, lease.KeyId, lease.LeaseId, e.GetType().Name);
+        }
         catch (RedisKeyPoolUnavailableException e)
         {
             // Reports never throw into the caller's finished request: the outcome goes to local state (merged into Redis

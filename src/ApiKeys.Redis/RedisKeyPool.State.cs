@@ -63,6 +63,16 @@ public sealed partial class RedisKeyPool
     /// <summary>Applies an outcome with the pool's rules; a project-wide cooldown reaches the key's siblings before this returns.</summary>
     internal RedisWriteStatus Apply(string id, KeyOutcome outcome, long? leaseId)
     {
+        if (outcome.Failure is { Message: not null } raw)
+        {
+            // Key-shaped tokens were masked when the failure was made; this masks the pool's keys of any shape too.
+            var redacted = raw.RedactedWith(Redactor);
+            if (!ReferenceEquals(redacted, raw))
+            {
+                outcome = outcome.WithFailure(redacted);
+            }
+        }
+
         KeyTransition transition = default;
         var status = Change(id, (state, now) =>
         {
@@ -88,7 +98,16 @@ public sealed partial class RedisKeyPool
 
         if (transition.ProjectWide && transition.Until is { } until)
         {
-            CoolProject(id, transition, until, failure.Kind);
+            try
+            {
+                CoolProject(id, transition, until, failure.Kind);
+            }
+            catch (RedisKeyPoolUnavailableException e)
+            {
+                // The key's own outcome is in Redis: report it applied (a fallback must not apply it a second time);
+                // only the siblings' cooldown is lost, and they will earn their own 429s.
+                Log.ReportLost(_logger, id, leaseId ?? 0, e.InnerException?.GetType().Name ?? "project cooldown");
+            }
         }
 
         return status;

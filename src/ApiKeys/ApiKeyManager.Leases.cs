@@ -39,7 +39,7 @@ public sealed partial class ApiKeyManager
     {
         ArgumentNullException.ThrowIfNull(key);
         var outcome = failure is null ? KeyOutcome.Success(model) : KeyOutcome.Failed(failure, model);
-        Apply(key, bySecret: true, outcome, releaseLease: false);
+        Apply(key, bySecret: true, outcome);
     }
 
     /// <summary>Reports an outcome for the key with id <paramref name="keyId"/>.</summary>
@@ -47,7 +47,7 @@ public sealed partial class ApiKeyManager
     public bool Report(string keyId, KeyOutcome outcome)
     {
         ArgumentNullException.ThrowIfNull(keyId);
-        return Apply(keyId, bySecret: false, outcome, releaseLease: false);
+        return Apply(keyId, bySecret: false, outcome);
     }
 
     /// <summary>Takes a lease on the next usable key.</summary>
@@ -81,7 +81,7 @@ public sealed partial class ApiKeyManager
 
         Publish(notices);
         ApiKeysMetrics.Acquired(slot is not null);
-        lease = slot is null ? null : new KeyLease(this, slot.Index, slot.Key.Secret, slot.Key.Id, slot.Mask, model, id);
+        lease = slot is null ? null : new KeyLease(this, slot.Index, slot.Key.Secret, slot.Key.Id, slot.Mask, model, id, slot);
         return lease is not null;
     }
 
@@ -118,7 +118,7 @@ public sealed partial class ApiKeyManager
             throw new NoAvailableKeyException(availableAt is { } at ? at > now ? at - now : TimeSpan.Zero : null, availableAt, model, reason);
         }
 
-        return new KeyLease(this, slot.Index, slot.Key.Secret, slot.Key.Id, slot.Mask, model, id);
+        return new KeyLease(this, slot.Index, slot.Key.Secret, slot.Key.Id, slot.Mask, model, id, slot);
     }
 
     /// <summary>Takes a lease, waiting for the next key to come back when all are cooling or busy.</summary>
@@ -148,7 +148,10 @@ public sealed partial class ApiKeyManager
                     continue;
                 }
 
-                await Task.WhenAny(Task.Delay(delay, _time, cancellationToken), released).ConfigureAwait(false);
+                using var stopDelay = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                var delayed = Task.Delay(delay, _time, stopDelay.Token);
+                await Task.WhenAny(delayed, released).ConfigureAwait(false);
+                await stopDelay.CancelAsync().ConfigureAwait(false); // no timer left behind when a release woke us
                 cancellationToken.ThrowIfCancellationRequested();
             }
         }
@@ -166,13 +169,13 @@ public sealed partial class ApiKeyManager
         }
     }
 
-    void ILeaseOwner.Report(KeyLease lease, KeyOutcome outcome) => Apply(lease.KeyId, bySecret: false, outcome, releaseLease: true, lease.Slot);
+    void ILeaseOwner.Report(KeyLease lease, KeyOutcome outcome) => Apply(lease.KeyId, bySecret: false, outcome, lease.Token as KeySlot);
 
     void ILeaseOwner.Release(KeyLease lease)
     {
         lock (_gate)
         {
-            if (_byId.TryGetValue(lease.KeyId, out var slot))
+            if (lease.Token is KeySlot { Removed: false } slot)
             {
                 ReleaseLease_NeedsLock(slot);
             }
@@ -196,7 +199,11 @@ public sealed partial class ApiKeyManager
         }
     }
 
-    private bool Apply(string key, bool bySecret, KeyOutcome outcome, bool releaseLease, int slotHint = -1)
+    /// <param name="key">The secret or the id.</param>
+    /// <param name="bySecret">Whether <paramref name="key"/> is the secret.</param>
+    /// <param name="outcome">What happened.</param>
+    /// <param name="leaseSlot">For a lease's report: the slot it was handed out of, whose lease count it releases.</param>
+    private bool Apply(string key, bool bySecret, KeyOutcome outcome, KeySlot? leaseSlot = null)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         if (outcome.Failure is { Message: not null } failure)
@@ -213,16 +220,14 @@ public sealed partial class ApiKeyManager
         bool signal = false;
         lock (_gate)
         {
-            // A lease knows its slot: skip the lookup when the slot still holds its key.
-            var slot = slotHint >= 0 && slotHint < _slots.Count && _slots[slotHint] is { } hinted && string.Equals(hinted.Key.Id, key, StringComparison.Ordinal)
-                ? hinted
-                : null;
+            // A lease knows its slot: no lookup, unless the key was removed (and maybe added again) meanwhile.
+            var slot = leaseSlot is { Removed: false } ? leaseSlot : null;
             if (slot is null && !(bySecret ? _bySecret : _byId).TryGetValue(key, out slot))
             {
                 return false;
             }
 
-            if (releaseLease)
+            if (ReferenceEquals(slot, leaseSlot))
             {
                 ReleaseLease_NeedsLock(slot);
             }

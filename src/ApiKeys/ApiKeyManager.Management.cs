@@ -103,7 +103,12 @@ public sealed partial class ApiKeyManager
         bool manual;
         lock (_gate)
         {
-            manual = _byId[id].Key.Disabled;
+            if (!_byId.TryGetValue(id, out var slot))
+            {
+                return false;
+            }
+
+            manual = slot.Key.Disabled;
         }
 
         if (manual)
@@ -233,9 +238,11 @@ public sealed partial class ApiKeyManager
     /// <returns>Null, or the save error when the change is kept in memory and retried later.</returns>
     private string? ChangeKeys(Func<IReadOnlyList<ApiKey>, KeysUpdate?> change)
     {
-        KeyStoreSnapshot snapshot;
-        lock (_keyIo)
+        // One store conversation at a time, its result applied before the next begins: two key changes (or a key
+        // change and a state sync) must not apply their snapshots out of order, or counters merged twice.
+        lock (_storeIo)
         {
+            KeyStoreSnapshot snapshot;
             try
             {
                 snapshot = _store.UpdateKeys(change);
@@ -263,15 +270,15 @@ public sealed partial class ApiKeyManager
 
                 return $"Failed to save keys: {Describe(e)} ({e.Path ?? _store.Location})";
             }
-        }
 
-        lock (_gate)
-        {
-            AdoptSnapshot_NeedsLock(snapshot, _time.GetUtcNow(), events: null);
-            WakeWaiters_NeedsLock();
-        }
+            lock (_gate)
+            {
+                AdoptSnapshot_NeedsLock(snapshot, _time.GetUtcNow(), events: null);
+                WakeWaiters_NeedsLock();
+            }
 
-        return null;
+            return null;
+        }
     }
 
     private void WakeWaiters_NeedsLock()

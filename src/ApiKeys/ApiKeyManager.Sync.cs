@@ -9,8 +9,7 @@ public sealed partial class ApiKeyManager
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly SemaphoreSlim _syncSignal = new(0, 1);
-    private readonly Lock _keyIo = new();
-    private readonly Lock _syncIo = new();
+    private readonly Lock _storeIo = new();
     private readonly List<Func<IReadOnlyList<ApiKey>, KeysUpdate?>> _pendingKeyChanges = [];
     private readonly Task? _syncLoop;
     private bool _lastSyncFailed;
@@ -71,7 +70,7 @@ public sealed partial class ApiKeyManager
     /// <summary>Writes the pending state changes (merged with other processes') and adopts what others wrote.</summary>
     private void Sync(bool throwOnError)
     {
-        lock (_syncIo)
+        lock (_storeIo)
         {
             var changes = new List<KeyStateChange>();
             var sent = new Dictionary<KeySlot, KeyState>();
@@ -95,21 +94,28 @@ public sealed partial class ApiKeyManager
             }
 
             KeyStoreSnapshot? snapshot;
+            KeyStoreSnapshot? keysWritten = null;
             try
             {
-                lock (_keyIo)
+                foreach (var change in pendingKeys)
                 {
-                    foreach (var change in pendingKeys)
+                    keysWritten = _store.UpdateKeys(change);
+                    lock (_gate)
                     {
-                        _store.UpdateKeys(change);
-                        lock (_gate)
-                        {
-                            _pendingKeyChanges.Remove(change);
-                        }
+                        _pendingKeyChanges.Remove(change);
                     }
                 }
 
                 snapshot = _store.SyncStates(changes);
+                if (keysWritten is not null && snapshot is not null && snapshot.Keys is null)
+                {
+                    // The retried key writes read the keys file (with any other process's changes): adopt it.
+                    snapshot = snapshot with { Keys = keysWritten.Keys };
+                }
+                else if (keysWritten is not null && snapshot is null)
+                {
+                    snapshot = keysWritten;
+                }
                 if (_lastSyncFailed)
                 {
                     _lastSyncFailed = false;
@@ -154,6 +160,9 @@ public sealed partial class ApiKeyManager
             {
                 AdoptSnapshot_NeedsLock(snapshot, _time.GetUtcNow(), sent);
                 notices = TakeNotices_NeedsLock();
+
+                // Another process may have added, enabled or reset a key: callers waiting for one look again.
+                WakeWaiters_NeedsLock();
             }
 
             Publish(notices);

@@ -10,8 +10,9 @@ public sealed class KeyLease : IDisposable
     private readonly ILeaseOwner _owner;
     private int _state; // 0 open, 1 reported, 2 released
 
-    internal KeyLease(ILeaseOwner owner, int slot, string key, string keyId, string mask, string? model, long leaseId)
+    internal KeyLease(ILeaseOwner owner, int slot, string key, string keyId, string mask, string? model, long leaseId, object? token = null)
     {
+        Token = token;
         _owner = owner;
         Slot = slot;
         Key = key;
@@ -40,6 +41,10 @@ public sealed class KeyLease : IDisposable
     public bool IsCompleted => Volatile.Read(ref _state) != 0;
 
     internal int Slot { get; }
+
+    /// <summary>What the owner handed the lease out of (the pool's slot), so a lease outliving its key's removal and
+    /// re-addition does not release a lease of the new one.</summary>
+    internal object? Token { get; }
 
     /// <summary>Reports a success.</summary>
     /// <exception cref="InvalidOperationException">An outcome was already reported.</exception>

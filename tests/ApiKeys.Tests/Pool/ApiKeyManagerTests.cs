@@ -130,6 +130,21 @@ public class ApiKeyManagerTests
     }
 
     [Fact]
+    public void Lease_OutlivingRemoveAndReAdd_DoesNotReleaseTheNewKeysLease()
+    {
+        using var pool = Pools.Memory(Pools.Clock(), keys: 1, options: Pools.NoJitter(o => o.MaxLeasesPerKey = 1));
+        var stale = pool.Acquire();
+        pool.RemoveKey(TestKeys.Gemini(0));
+        pool.AddKey(TestKeys.Gemini(0));
+        using var current = pool.Acquire();
+
+        stale.Dispose();
+
+        Assert.False(pool.TryAcquire(out _), "the cap of one lease held: the stale lease released nothing of the new key");
+        Assert.Equal(1, pool.GetStatuses()[0].InFlight);
+    }
+
+    [Fact]
     public void LeastRecentlyUsed_RestoredKey_IsPickedNext()
     {
         var time = Pools.Clock();

@@ -264,6 +264,31 @@ public class JsonKeyStoreTests
     }
 
     [Fact]
+    public async Task AcquireAsync_KeyResetByAnotherProcess_WakesOnSync()
+    {
+        using var dir = new TempDirectory();
+        var time = Pools.Clock();
+        using (var setup = ApiKeyManager.Open(dir.Path, timeProvider: time))
+        {
+            setup.AddKey(TestKeys.Gemini(1));
+        }
+
+        using var a = ApiKeyManager.Open(dir.Path, timeProvider: time);
+        using var b = ApiKeyManager.Open(dir.Path, timeProvider: time);
+        a.UpdateKeyStatus(TestKeys.Gemini(1), KeyFailure.RateLimited(null, RateLimitScope.Day));
+        a.Flush();
+        b.Flush();
+        var waiting = a.AcquireAsync();
+
+        b.Reset(TestKeys.Gemini(1));
+        b.Flush();
+        a.Flush();
+
+        using var lease = await waiting.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(TestKeys.Gemini(1), lease.Key);
+    }
+
+    [Fact]
     public void AddKey_ByAnotherProcess_PickedUpOnSync()
     {
         using var dir = new TempDirectory();
