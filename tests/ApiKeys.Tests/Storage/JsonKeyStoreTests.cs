@@ -289,6 +289,35 @@ public class JsonKeyStoreTests
     }
 
     [Fact]
+    public void SyncLoop_OtherProcessesChange_PickedUpWithinTheSyncInterval()
+    {
+        using var dir = new TempDirectory();
+        var time = Pools.Clock();
+        using (var setup = ApiKeyManager.Open(dir.Path, timeProvider: time))
+        {
+            setup.AddKey(TestKeys.Gemini(1));
+            setup.AddKey(TestKeys.Gemini(2));
+        }
+
+        using var a = ApiKeyManager.Open(dir.Path, timeProvider: time);
+        using var b = ApiKeyManager.Open(dir.Path, timeProvider: time);
+        a.UpdateKeyStatus(TestKeys.Gemini(1), KeyFailure.InvalidKey("revoked"));
+        a.Flush();
+
+        // No Flush on b: its background loop, timed by the (fake) clock, must read the change by itself. The loop
+        // runs on the thread pool, so each look moves the clock one interval on (its timer may start late).
+        int intervals = 0;
+        bool seen = SpinWait.SpinUntil(() =>
+        {
+            time.Advance(b.Options.SyncInterval);
+            intervals++;
+            return b.GetStatus(TestKeys.Gemini(1))!.Availability == KeyAvailability.Disabled;
+        }, TimeSpan.FromSeconds(30));
+
+        Assert.True(seen, "b did not pick up a's change after one sync interval");
+    }
+
+    [Fact]
     public void AddKey_ByAnotherProcess_PickedUpOnSync()
     {
         using var dir = new TempDirectory();
