@@ -150,6 +150,9 @@ public sealed partial class RedisKeyPool
     /// </summary>
     internal RedisWriteStatus Change(string id, Func<KeyState, DateTimeOffset, KeyState> change, long? leaseId, string? operationId = null)
     {
+        // A write with no lease still says what it applies to, so the retry after a client timeout (the script may
+        // have run) cannot apply it twice.
+        operationId ??= leaseId is null ? Guid.NewGuid().ToString("N") : null;
         var keyName = _names.Key(id);
         RedisKey[] keys = [keyName, _names.Ring, _names.Cool, _names.Leases, operationId is null ? keyName : _names.Operation(operationId)];
         string? member = leaseId is { } l ? RedisPoolKeys.LeaseMember(l, id) : null;
