@@ -2,13 +2,14 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using ApiKeys.Cli.Commands;
 using ApiKeys.Cli.Terminal;
+using ApiKeys.Keys;
 using ApiKeys.Security;
 using ApiKeys.Storage;
 
 namespace ApiKeys.Cli;
 
 /// <summary>Composes the commands (one file each under <c>Commands/</c>, registered here) and runs one command line.</summary>
-internal static class CliApp
+internal static partial class CliApp
 {
     /// <summary>Runs <paramref name="args"/> and returns the exit code: 0 success, 1 a failure the user can fix, 2 a usage error.</summary>
     public static int Run(string[] args, CliConsole console, TimeProvider? timeProvider = null) => Run(args, console, timeProvider, protectorOptions: null);
@@ -65,8 +66,9 @@ internal static class CliApp
             string command = parse.CommandResult.Command == root ? "apikeys" : $"apikeys {parse.CommandResult.Command.Name}";
             foreach (var error in parse.Errors)
             {
-                // A mistyped command line may hold a key: mask every key-shaped token.
-                context.Error.WriteLine($"apikeys: {SecretRedactor.Default.Redact(error.Message).TrimEnd('.')} (see {command} --help)");
+                // A mistyped command line may hold a key or a passphrase (`--passphrase secret`): mask every key-shaped
+                // token, and every quoted argument long enough to be a secret.
+                context.Error.WriteLine($"apikeys: {MaskQuoted(SecretRedactor.Default.Redact(error.Message)).TrimEnd('.')} (see {command} --help)");
             }
 
             return ExitCodes.Usage;
@@ -95,6 +97,15 @@ internal static class CliApp
             return Fail(context, e.Message, e, ExitCodes.Failure);
         }
     }
+
+    /// <summary>Masks quoted arguments of 8 characters or more in a usage error: they may be secrets typed in the wrong place.</summary>
+    internal static string MaskQuoted(string message) =>
+        QuotedArgument().Replace(message, static m => m.Groups[1].Value.StartsWith('-') || m.Groups[1].Value.Contains("...", StringComparison.Ordinal)
+            ? m.Value
+            : $"'{KeyMask.Mask(m.Groups[1].Value)}'");
+
+    [System.Text.RegularExpressions.GeneratedRegex("'([^'\\s]{8,})'")]
+    private static partial System.Text.RegularExpressions.Regex QuotedArgument();
 
     private static int Fail(CliContext context, string message, Exception e, int exitCode)
     {

@@ -16,6 +16,18 @@ public sealed class GlobalTests
     }
 
     [Fact]
+    public void Run_PassphraseTypedAsAnOption_NotEchoedInTheError()
+    {
+        using var dir = new TempDirectory();
+
+        var result = CliRunner.Run(dir.Path, "", "list", "--passphrase", "correct-horse-battery");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.DoesNotContain("correct-horse-battery", result.Error, StringComparison.Ordinal);
+        Assert.Contains("'corr...tery'", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Run_KeyTypedAsStrayArgument_MaskedInTheError()
     {
         using var dir = new TempDirectory();
