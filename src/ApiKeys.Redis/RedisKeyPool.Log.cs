@@ -31,6 +31,9 @@ public sealed partial class RedisKeyPool
         [LoggerMessage(EventId = 24, EventName = "FallingBackToLocal", Level = LogLevel.Warning, Message = "Redis is unreachable: key pool {Pool} serves from this process's local state until it is back")]
         public static partial void FallingBack(ILogger logger, string pool);
 
+        [LoggerMessage(EventId = 26, EventName = "HandlerFailed", Level = LogLevel.Error, Message = "An event handler of the key pool threw: {Message}")]
+        public static partial void HandlerFailed(ILogger logger, string message);
+
         [LoggerMessage(EventId = 25, EventName = "Reconciled", Level = LogLevel.Information, Message = "Key pool {Pool}: merged local state of {Count} keys into Redis")]
         public static partial void Reconciled(ILogger logger, string pool, int count);
     }

@@ -74,8 +74,10 @@ public sealed partial class RedisKeyPool
         }
 
         KeyTransition transition = default;
+        int previousFailures = 0;
         var status = Change(id, (state, now) =>
         {
+            previousFailures = state.Failures;
             double jitter = outcome.Failure is null ? 0.5 : NextJitter();
             transition = KeyStatePolicy.Apply(state, outcome, now, _options, jitter);
             return transition.State;
@@ -96,6 +98,7 @@ public sealed partial class RedisKeyPool
                 break;
         }
 
+        RaiseFor(id, transition, failure, previousFailures);
         if (transition.ProjectWide && transition.Until is { } until)
         {
             try
@@ -207,6 +210,43 @@ public sealed partial class RedisKeyPool
         {
             string mask = MaskOf(id);
             Log.KeyRestored(_logger, mask, why);
+        }
+
+        Raise(KeyChanged, new KeyEventArgs(KeyEventKind.Enabled, id, MaskOf(id), RedisNow(), reason: why));
+    }
+
+    /// <summary>The events <see cref="ApiKeyManager"/> raises for the same transition (this process's reports only).</summary>
+    private void RaiseFor(string id, KeyTransition transition, KeyFailure failure, int previousFailures)
+    {
+        if (KeyChanged is not null && transition.Effect is not (KeyEffect.None or KeyEffect.Strike))
+        {
+            var kind = transition.Effect is KeyEffect.Cooling or KeyEffect.ModelCooling ? KeyEventKind.Cooling : KeyEventKind.Disabled;
+            Raise(KeyChanged, new KeyEventArgs(kind, id, MaskOf(id), RedisNow(), failure.Kind, transition.Until, transition.Model,
+                kind == KeyEventKind.Disabled ? transition.State.DisabledReason : failure.Message));
+        }
+
+        int threshold = _options.AlertAfterConsecutiveFailures;
+        if (Alert is not null && transition.State.Failures >= threshold && previousFailures < threshold)
+        {
+            Raise(Alert, new KeyAlertEventArgs(id, MaskOf(id), transition.State.Failures, transition.State.LastError));
+        }
+    }
+
+    private void Raise<T>(EventHandler<T>? handler, T args)
+        where T : EventArgs
+    {
+        if (handler is null)
+        {
+            return;
+        }
+
+        try
+        {
+            handler(this, args);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Log.HandlerFailed(_logger, _redactor.Redact(e.Message));
         }
     }
 

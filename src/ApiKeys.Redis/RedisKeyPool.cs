@@ -192,6 +192,15 @@ public sealed partial class RedisKeyPool : IKeyPool, IDisposable, ILeaseOwner
         }
     }
 
+    /// <summary>
+    /// Raised for this process's transitions (cooling, disabled, enabled), as <see cref="ApiKeyManager.KeyChanged"/> is.
+    /// A cooldown ending is not announced: it ends inside Redis, for every process at once.
+    /// </summary>
+    public event EventHandler<KeyEventArgs>? KeyChanged;
+
+    /// <summary>Raised when a key this process reported reaches <see cref="ApiKeyManagerOptions.AlertAfterConsecutiveFailures"/> strikes in a row.</summary>
+    public event EventHandler<KeyAlertEventArgs>? Alert;
+
     /// <inheritdoc />
     public override string ToString() => $"RedisKeyPool '{_redisOptions.PoolName}': {_keys.Count} keys";
 

@@ -57,6 +57,29 @@ public sealed class RedisKeyPoolTests : IClassFixture<RedisServer>, IDisposable
     }
 
     [Fact]
+    public void Events_CoolingDisabledEnabledAndAlert_RaisedAsByTheLocalPool()
+    {
+        var pool = Pool(TestKeys.Many(2), Name());
+        var events = new List<KeyEventArgs>();
+        var alerts = new List<KeyAlertEventArgs>();
+        pool.KeyChanged += (_, e) => events.Add(e);
+        pool.Alert += (_, a) => alerts.Add(a);
+        var first = pool.Keys[0].Id;
+
+        for (int i = 0; i < 3; i++)
+        {
+            pool.Report(first, KeyOutcome.Failed(KeyFailure.Unknown()));
+        }
+
+        pool.Report(pool.Keys[1].Id, KeyOutcome.Failed(KeyFailure.InvalidKey("revoked")));
+        pool.Revalidated(pool.Keys[1].Id, valid: true);
+
+        Assert.Equal([KeyEventKind.Cooling, KeyEventKind.Disabled, KeyEventKind.Enabled], events.Select(e => e.Kind));
+        Assert.Equal(first, Assert.Single(alerts).KeyId);
+        Assert.All(events, e => Assert.DoesNotContain("CANARY", e.ToString(), StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Acquire_AllKeysCooling_ThrowsWithRetryAfter()
     {
         var pool = Pool(TestKeys.Many(1), Name());
