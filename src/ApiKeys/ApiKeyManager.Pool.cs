@@ -113,11 +113,6 @@ public sealed partial class ApiKeyManager
             Reconcile_NeedsLock(slot, now, restoring: true);
             if (!wasIn && lane.Ring.Contains(index))
             {
-                if (lane.Model is null)
-                {
-                    slot.WasCooling = false;
-                }
-
                 (_pendingNotices ??= []).Add(new KeyEventArgs(KeyEventKind.Restored, slot.Key.Id, slot.Mask, now, model: lane.Model));
             }
         }
@@ -131,14 +126,9 @@ public sealed partial class ApiKeyManager
             return null;
         }
 
+        // Every lane schedules each of its keys at the time it comes back for that lane (a key-wide cooldown
+        // included), so the lane's own queue knows the answer.
         var next = lane.NextExpiry();
-        if (lane != _default && _default.NextExpiry() is { } keyWide && (next is null || keyWide < next))
-        {
-            // A key cooling key-wide but free for the model is scheduled in the model's lane too; this only
-            // matters when the model lane has nothing scheduled.
-            next ??= keyWide;
-        }
-
         if (next is not null)
         {
             reason = NoKeyReason.Cooling;
@@ -203,11 +193,6 @@ public sealed partial class ApiKeyManager
             case SlotState.Cooling:
                 lane.Ring.Remove(slot.Index);
                 lane.Schedule(slot.Index, until!.Value);
-                if (lane.Model is null)
-                {
-                    slot.WasCooling = true;
-                }
-
                 break;
             default:
                 lane.Ring.Remove(slot.Index);

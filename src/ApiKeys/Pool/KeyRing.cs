@@ -16,13 +16,7 @@ internal sealed class KeyRing
     public bool Contains(int slot) => slot < _in.Length && _in[slot];
 
     /// <summary>Adds <paramref name="slot"/> at the end of the round (it is handed out after every key already in).</summary>
-    public void AddLast(int slot)
-    {
-        if (!Link(slot))
-        {
-            return;
-        }
-    }
+    public void AddLast(int slot) => Link(slot);
 
     /// <summary>Adds <paramref name="slot"/> so that it is handed out next.</summary>
     public void AddNext(int slot)
@@ -68,9 +62,6 @@ internal sealed class KeyRing
 
         return slot;
     }
-
-    /// <summary>Peeks at the key that <see cref="Take"/> would hand out after <paramref name="slot"/>.</summary>
-    public int NextAfter(int slot) => _next[slot];
 
     private bool Link(int slot)
     {

@@ -60,9 +60,6 @@ internal sealed class KeySlot
 
     public bool Removed { get; set; }
 
-    /// <summary>Whether the slot was out of the default lane because of a cooldown (so its return is announced).</summary>
-    public bool WasCooling { get; set; }
-
     public string? Project => Key.Project ?? _state.LearnedProject;
 
     /// <summary>

@@ -150,19 +150,6 @@ public static class KeyStatePolicy
         };
     }
 
-    /// <summary>Lifts a model block or a key-wide cooldown whose time has come (for tidy states; availability never depends on it).</summary>
-    public static KeyState Expire(KeyState state, DateTimeOffset now)
-    {
-        ArgumentNullException.ThrowIfNull(state);
-        var result = state;
-        if (state.BlockedUntil is { } until && until <= now)
-        {
-            result = result with { BlockedUntil = null, BlockKind = null };
-        }
-
-        return result;
-    }
-
     /// <summary>
     /// Merges a state written by another process (<paramref name="disk"/>) with this process's (<paramref name="local"/>),
     /// given the state <paramref name="local"/> was derived from (<paramref name="baseline"/>): counters add up exactly
