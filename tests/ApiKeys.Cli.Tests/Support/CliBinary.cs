@@ -48,11 +48,17 @@ internal static class CliBinary
                 start.ArgumentList.Add(a);
             }
 
+            if (Native is null)
+            {
+                // The other user may not be able to enter the checkout: run a copy of the tool it can read.
+                start.ArgumentList.Add(ApiKeys.TestSupport.StagedBinaries.PathOf("ApiKeys.Cli.dll"));
+            }
+
             start.Environment["HOME"] = Path.GetTempPath();
             start.Environment["DOTNET_CLI_HOME"] = Path.GetTempPath();
         }
 
-        foreach (var a in Launcher.Skip(1).Concat(["--dir", dir]).Concat(args))
+        foreach (var a in (user is not null && Native is null ? [] : Launcher.Skip(1)).Concat(["--dir", dir]).Concat(args))
         {
             start.ArgumentList.Add(a);
         }

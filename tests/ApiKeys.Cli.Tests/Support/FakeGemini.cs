@@ -14,19 +14,34 @@ namespace ApiKeys.Cli.Tests.Support;
 internal sealed class FakeGemini : IDisposable
 {
     private const string ModelsJson = """{"models":[{"name":"models/gemini-2.5-flash"}]}""";
-    private readonly HttpListener _listener = new();
+    private readonly HttpListener _listener;
     private readonly ConcurrentDictionary<string, string> _errors = new(StringComparer.Ordinal);
     private readonly Task _loop;
 
     public FakeGemini()
     {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        int port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        BaseAddress = $"http://127.0.0.1:{port}/";
-        _listener.Prefixes.Add(BaseAddress);
-        _listener.Start();
+        // A free port is probed, then bound: another test may take it in between, so try a few.
+        for (int attempt = 1; ; attempt++)
+        {
+            var probe = new TcpListener(IPAddress.Loopback, 0);
+            probe.Start();
+            int port = ((IPEndPoint)probe.LocalEndpoint).Port;
+            probe.Stop();
+            var listener = new HttpListener();
+            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+            try
+            {
+                listener.Start();
+                _listener = listener;
+                BaseAddress = $"http://127.0.0.1:{port}/";
+                break;
+            }
+            catch (HttpListenerException) when (attempt < 5)
+            {
+                listener.Close();
+            }
+        }
+
         _loop = Task.Run(ServeAsync);
     }
 
@@ -42,8 +57,16 @@ internal sealed class FakeGemini : IDisposable
 
     public void Dispose()
     {
-        _listener.Stop();
-        _listener.Close();
+        try
+        {
+            _listener.Stop();
+            _listener.Close();
+        }
+        catch (HttpListenerException)
+        {
+            // The managed listener may fail to unbind when another test took the port meanwhile: it is closed anyway.
+        }
+
         try
         {
             _loop.Wait(TimeSpan.FromSeconds(5));

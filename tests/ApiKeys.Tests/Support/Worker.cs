@@ -22,7 +22,7 @@ public static class Worker
         if (runAs is { } uid)
         {
             info.FileName = "setpriv";
-            foreach (var a in new[] { $"--reuid={uid}", $"--regid={uid}", "--clear-groups", "--", DotnetHost(), Dll })
+            foreach (var a in new[] { $"--reuid={uid}", $"--regid={uid}", "--clear-groups", "--", DotnetHost(), ApiKeys.TestSupport.StagedBinaries.PathOf("ApiKeys.TestWorker.dll") })
             {
                 info.ArgumentList.Add(a);
             }
