@@ -8,9 +8,8 @@
 # SOURCE files and store files the tests create (they hold canaries by design; a store file of a test running at the same
 # time in another checkout would otherwise fail this scan at random).
 #
-# The canaries: every full key matching AIzaSyCANARY[0-9A-Za-z_-]{27} (tests/ApiKeys.Tests/Support/TestKeys.cs), the
-# seed document's two example keys, and the key inside ../shared/gemini-errors/403-consumer-suspended.json (read from
-# the file, not copied here).
+# The canaries: every full key matching AIzaSyCANARY[0-9A-Za-z_-]{27} (the TestKeys of each test project, and the key
+# Google echoes in tests/Fixtures/gemini-errors/403-consumer-suspended.json), and the seed document's two example keys.
 set -uo pipefail
 
 if [ $# -ne 1 ] || [ ! -d "$1" ]; then
@@ -29,18 +28,6 @@ trap 'rm -f "$patterns" "$files"' EXIT
   echo 'AIzaSyDmG6cUWjZBIdYI5H1NDqdaYwZjMYmjFYY'
   echo 'AIzaSyCfFOnGjgd-ZXS0VgPQ-wejgWGQTXcMpVw'
 } > "$patterns"
-
-errors="$repo/../shared/gemini-errors/403-consumer-suspended.json"
-if [ -f "$errors" ]; then
-  from_file=$(grep -oE 'AIza[0-9A-Za-z_-]{35}' "$errors" | sort -u)
-  if [ -z "$from_file" ]; then
-    echo "scan-canaries: no key found in $errors" >&2
-    exit 2
-  fi
-  echo "$from_file" >> "$patterns"
-else
-  echo "scan-canaries: warning: $errors not found; scanning for the other canaries only" >&2
-fi
 
 find "$dir" -type f -print0 > "$files"
 tmp_root="${TMPDIR:-/tmp}/apikeys-tests"

@@ -151,13 +151,13 @@ internal static class QuickMode
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            var candidate = Path.Combine(dir.FullName, "shared", "bench", "seed_baseline.py");
+            var candidate = Path.Combine(dir.FullName, "bench", "seed", "seed_baseline.py");
             if (File.Exists(candidate))
             {
                 return candidate;
             }
         }
 
-        throw new FileNotFoundException("seed_baseline.py not found beside the checkout; pass --seed PATH");
+        throw new FileNotFoundException("bench/seed/seed_baseline.py not found above the benchmark binary; pass --seed PATH");
     }
 }

@@ -11,5 +11,5 @@ public static class TestKeys
     public static string[] Many(int count, int start = 0) => [.. Enumerable.Range(start, count).Select(i => Gemini(i))];
 
     /// <summary>The key Google echoes in 403-consumer-suspended.json (built here so no test name or output holds it whole).</summary>
-    public static string SuspendedCanary { get; } = "AIzaSyDUMMY" + string.Concat(Enumerable.Repeat("dummyDUMMY", 2)) + "dummy042";
+    public static string SuspendedCanary { get; } = "AIzaSyCANARY" + "suspendedKey" + "000000000000042";
 }

@@ -99,11 +99,6 @@ public class SecretRedactorTests
     public void Redact_RealSuspendedErrorBody_NoFullKeyLeft()
     {
         string path = Path.Combine(AppContext.BaseDirectory, "gemini-errors", "403-consumer-suspended.json");
-        if (!File.Exists(path))
-        {
-            return;
-        }
-
         string body = File.ReadAllText(path);
 
         string redacted = SecretRedactor.Default.Redact(body);
