@@ -110,7 +110,7 @@ public class ApiKeyHandlerTests
         Assert.Equal(FailureKind.Suspended, h.Status(0).State.DisabledKind);
         Assert.Equal("projects/123456789012", h.Status(0).Project);
         Assert.Contains("CONSUMER_SUSPENDED", body, StringComparison.Ordinal);
-        Assert.Contains("AIza...y042", body, StringComparison.Ordinal);
+        Assert.Contains("AIza...0042", body, StringComparison.Ordinal);
         Assert.Equal(body.Length, response.Content.Headers.ContentLength);
         Assert.NotEmpty(h.Logs.GetSnapshot());
         h.AssertNoSecretsLeaked(body);

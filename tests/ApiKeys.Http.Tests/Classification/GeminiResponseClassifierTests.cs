@@ -137,7 +137,7 @@ public class GeminiResponseClassifierTests
         Assert.Equal("projects/123456789012", failure.Project);
         Assert.DoesNotContain(TestKeys.SuspendedCanary, failure.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(TestKeys.SuspendedCanary, failure.ToString(), StringComparison.Ordinal);
-        Assert.Contains("AIza...y042", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("AIza...0042", failure.Message, StringComparison.Ordinal);
     }
 
     [Fact]
