@@ -22,7 +22,7 @@ internal static class RestoreCommand
         command.SetAction(parse =>
         {
             context.Stores.EnsurePrivate();
-            var store = context.Stores.OpenStore();
+            var store = context.Stores.OpenStore(creates: true);
             string keysBackup = Locate(store.Directory, parse.GetValue(backup)!);
             string statesBackup = Backups.StatesFor(keysBackup);
             byte[] keys = File.ReadAllBytes(keysBackup);
@@ -31,7 +31,7 @@ internal static class RestoreCommand
             bool wasEncrypted = context.Stores.IsEncrypted;
             int count = encrypted ? CountEncryptedKeys(context, keysBackup, keys) : CountKeys(context, keysBackup, keys, states);
 
-            if (!parse.GetValue(yes) && !context.Console.Ask(string.Create(CultureInfo.InvariantCulture,
+            if (!parse.GetValue(yes) && !context.Ask(string.Create(CultureInfo.InvariantCulture,
                     $"Replace the store in {store.Directory} with {Path.GetFileName(keysBackup)} ({count} keys)? [y/N]: ")))
             {
                 throw new CliException("Not restored: nothing was changed (confirm with y, or pass --yes).");
