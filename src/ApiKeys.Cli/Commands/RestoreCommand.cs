@@ -39,8 +39,7 @@ internal static class RestoreCommand
 
             if (File.Exists(store.KeysPath))
             {
-                var (saved, _) = Backups.Take(context, store, store.Directory);
-                context.Out.WriteLine($"The current store was backed up to {saved}");
+                KeepCurrent(context, store);
             }
 
             Backups.CreateDirectory(store.Directory);
@@ -76,6 +75,24 @@ internal static class RestoreCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Backs the current store up before it is replaced. A keys file that cannot be read (the reason to restore) cannot be
+    /// backed up the usual way (an encrypted backup is made from the decrypted keys): its bytes are kept as they are instead.
+    /// </summary>
+    private static void KeepCurrent(CliContext context, JsonKeyStore store)
+    {
+        try
+        {
+            var (saved, _) = Backups.Take(context, store, store.Directory);
+            context.Out.WriteLine($"The current store was backed up to {saved}");
+        }
+        catch (KeyStoreException e)
+        {
+            var (keys, states) = Backups.KeepAsIs(context, store);
+            context.Out.WriteLine($"The current keys file cannot be read ({StoreErrors.Parts(e).Message}): its bytes were kept in {keys}{(states is null ? "" : $", the states in {states}")}");
+        }
     }
 
     private static string Locate(string storeDirectory, string backup)
