@@ -42,8 +42,8 @@ internal static class ArgumentGuard
             }
 
             throw CliException.Usage(
-                    $"refusing a key in {option} ({Masked(value, redactor)}): every user of this machine can read a process's arguments (ps), " +
-                    $"and what {option} is given is stored or shown in clear. Give {option} a value that is not a key; to add a key use the " +
+                $"refusing a key in {option} ({Masked(value, redactor)}): every user of this machine can read a process's arguments (ps), " +
+                $"and what {option} is given is stored or shown in clear. Give {option} a value that is not a key; to add a key use the " +
                 "hidden prompt (apikeys add) or pipe it (apikeys add --stdin < file).");
         }
     }
