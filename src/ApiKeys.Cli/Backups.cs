@@ -15,6 +15,9 @@ internal static class Backups
     public const string KeysPrefix = "api_keys_";
     public const string StatesPrefix = "api_key_states_";
 
+    /// <summary>What follows the prefix in the name of a copy of files that could not be read (<see cref="KeepAsIs"/>).</summary>
+    public const string UnreadablePrefix = "unreadable_";
+
     /// <summary>Copies the store's files into <paramref name="target"/>; returns the two paths (states null when the store has none).</summary>
     public static (string Keys, string? States) Take(CliContext context, JsonKeyStore store, string target)
     {
@@ -33,6 +36,20 @@ internal static class Backups
         var keys = File.ReadAllBytes(store.KeysPath);
         var states = File.Exists(store.StatesPath) ? File.ReadAllBytes(store.StatesPath) : null;
         var (keysPath, statesPath) = Reserve(context, target, keys);
+        return (keysPath, WriteStates(statesPath, states));
+    }
+
+    /// <summary>
+    /// Copies the store's files byte for byte, whatever they hold, to <c>api_keys_unreadable_YYYY-MM-DD.json</c> (and the
+    /// states beside it): what <c>restore</c> keeps of a keys file it cannot back up the usual way. The name is not that of a
+    /// dated backup, so <c>restore DATE</c> never picks it; it matches the .gitignore's <c>api_keys*.json</c> and doctor's checks.
+    /// </summary>
+    public static (string Keys, string? States) KeepAsIs(CliContext context, JsonKeyStore store)
+    {
+        using var fileLock = StoreLock.Acquire(store.LockPath, "the backup");
+        var keys = File.ReadAllBytes(store.KeysPath);
+        var states = File.Exists(store.StatesPath) ? File.ReadAllBytes(store.StatesPath) : null;
+        var (keysPath, statesPath) = Reserve(context, store.Directory, keys, UnreadablePrefix);
         return (keysPath, WriteStates(statesPath, states));
     }
 
@@ -65,15 +82,15 @@ internal static class Backups
     }
 
     /// <summary>Creates the first free dated keys file (never over an earlier backup) with <paramref name="keys"/>.</summary>
-    private static (string Keys, string States) Reserve(CliContext context, string target, byte[] keys)
+    private static (string Keys, string States) Reserve(CliContext context, string target, byte[] keys, string kind = "")
     {
         var local = TimeZoneInfo.ConvertTime(context.Time.GetUtcNow(), context.Time.LocalTimeZone);
         string date = local.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         for (int n = 1; ; n++)
         {
             string suffix = n == 1 ? date : string.Create(CultureInfo.InvariantCulture, $"{date}_{n}");
-            string keysPath = Path.Combine(target, $"{KeysPrefix}{suffix}.json");
-            string statesPath = Path.Combine(target, $"{StatesPrefix}{suffix}.json");
+            string keysPath = Path.Combine(target, $"{KeysPrefix}{kind}{suffix}.json");
+            string statesPath = Path.Combine(target, $"{StatesPrefix}{kind}{suffix}.json");
             if (!File.Exists(keysPath) && !File.Exists(statesPath) && TryCreate(keysPath, keys))
             {
                 return (keysPath, statesPath);

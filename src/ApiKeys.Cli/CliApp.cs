@@ -61,14 +61,24 @@ internal static partial class CliApp
         context.Verbose = parse.GetValue(globals.Verbose);
         context.PassphraseFile = parse.GetValue(globals.PassphraseFile);
         context.AllowShared = parse.GetValue(globals.AllowShared);
+        context.Arguments = ArgumentGuard.Values(parse);
+        try
+        {
+            ArgumentGuard.Refuse(context.Arguments, SecretRedactor.Default);
+        }
+        catch (CliException e)
+        {
+            return Fail(context, e.Message, e, e.ExitCode);
+        }
+
         if (parse.Errors.Count > 0)
         {
             string command = parse.CommandResult.Command == root ? "apikeys" : $"apikeys {parse.CommandResult.Command.Name}";
             foreach (var error in parse.Errors)
             {
-                // A mistyped command line may hold a key or a passphrase (`--passphrase secret`): mask every key-shaped
-                // token, and every quoted argument long enough to be a secret.
-                context.Error.WriteLine($"apikeys: {MaskQuoted(SecretRedactor.Default.Redact(error.Message)).TrimEnd('.')} (see {command} --help)");
+                // A mistyped command line may hold a passphrase (`--passphrase secret`): mask every quoted argument long
+                // enough to be a secret (key-shaped ones were refused above, and the output is redacted).
+                context.Error.WriteLine($"apikeys: {MaskQuoted(error.Message).TrimEnd('.')} (see {command} --help)");
             }
 
             return ExitCodes.Usage;
@@ -96,6 +106,11 @@ internal static partial class CliApp
         {
             return Fail(context, e.Message, e, ExitCodes.Failure);
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A bug: still one redacted line (the runtime's own report of an unhandled exception would print it raw).
+            return Fail(context, $"unexpected error ({e.GetType().Name}): {e.Message}; please report it (--verbose shows where)", e, ExitCodes.Failure);
+        }
     }
 
     /// <summary>Masks quoted arguments of 8 characters or more in a usage error: they may be secrets typed in the wrong place.</summary>
@@ -107,12 +122,13 @@ internal static partial class CliApp
     [System.Text.RegularExpressions.GeneratedRegex("'([^'\\s]{8,})'")]
     private static partial System.Text.RegularExpressions.Regex QuotedArgument();
 
+    /// <summary>One line on stderr (redacted there, as everything shown); the stack trace with --verbose.</summary>
     private static int Fail(CliContext context, string message, Exception e, int exitCode)
     {
-        context.Error.WriteLine($"apikeys: {SecretRedactor.Default.Redact(message)}");
+        context.Error.WriteLine($"apikeys: {message}");
         if (context.Verbose)
         {
-            context.Error.WriteLine(SecretRedactor.Default.Redact(e.ToString()));
+            context.Error.WriteLine(e.ToString());
         }
 
         return exitCode;

@@ -7,18 +7,26 @@ namespace ApiKeys.Cli;
 /// <summary>What every command gets: the console, the clock, and the global options of this run.</summary>
 internal sealed class CliContext : IDisposable
 {
+    private readonly List<string> _hidden = [];
+    private Func<SecretRedactor> _redactor = static () => SecretRedactor.Default;
+
     public CliContext(CliConsole console, TimeProvider? timeProvider = null)
     {
         Console = console;
         Time = timeProvider ?? TimeProvider.System;
         Stores = new StoreOpener(this);
+        Out = new RedactingWriter(console.Out, Redact);
+        Error = new RedactingWriter(console.Error, Redact);
     }
 
+    /// <summary>The raw console: read from it; write through <see cref="Out"/> and <see cref="Error"/>, which redact.</summary>
     public CliConsole Console { get; }
 
-    public TextWriter Out => Console.Out;
+    /// <summary>Standard output, redacted (<see cref="Redact"/>).</summary>
+    public TextWriter Out { get; }
 
-    public TextWriter Error => Console.Error;
+    /// <summary>Standard error, redacted (<see cref="Redact"/>).</summary>
+    public TextWriter Error { get; }
 
     public TimeProvider Time { get; }
 
@@ -34,6 +42,9 @@ internal sealed class CliContext : IDisposable
     /// <summary><c>--passphrase-file</c>, if given.</summary>
     public string? PassphraseFile { get; set; }
 
+    /// <summary>Every value of the command line, with its option (checked for keys: <see cref="ArgumentGuard"/>).</summary>
+    public IReadOnlyList<(string? Option, string Value)> Arguments { get; set; } = [];
+
     /// <summary><c>--allow-shared</c>: use a store the group or others can read.</summary>
     public bool AllowShared { get; set; }
 
@@ -42,6 +53,12 @@ internal sealed class CliContext : IDisposable
     /// in-process tests lower them here, as the library's own tests do. No option or variable reaches it.
     /// </summary>
     public PassphraseProtectorOptions? ProtectorOptions { get; init; }
+
+    /// <summary>Asks a yes/no question on standard output and reads the answer from standard input; false at the end of input.</summary>
+    public bool Ask(string prompt) => Console.Ask(prompt, Out);
+
+    /// <summary>Asks for a secret on standard output and reads it with nothing echoed, not even asterisks; null at the end of input.</summary>
+    public string? ReadSecret(string prompt) => Console.ReadSecret(prompt, Out);
 
     /// <summary>The store directory: <c>--dir</c>, else <c>APIKEYS_DIR</c>, else the current directory (the seed's behaviour).</summary>
     public string StoreDirectory
@@ -67,6 +84,54 @@ internal sealed class CliContext : IDisposable
     /// <summary>Paints <paramref name="text"/> when colour is on.</summary>
     public string Paint(string text, Paint paint) => Color ? PaintExtensions.Apply(text, paint) : text;
 
-    /// <summary>Clears the key material of the run's encrypted store from memory.</summary>
-    public void Dispose() => Stores.Dispose();
+    /// <summary>
+    /// Masks secrets in text about to be shown: the keys of the pool opened last (any shape) and every key-shaped token
+    /// (<see cref="SecretRedactor.Default"/> while no pool is open), credentials in connection strings
+    /// (<see cref="ConnectionSecrets"/>), and each value given to <see cref="Hide"/>.
+    /// </summary>
+    public string Redact(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        text = ConnectionSecrets.Mask(text);
+        lock (_hidden)
+        {
+            foreach (var hidden in _hidden)
+            {
+                text = text.Replace(hidden, "***", StringComparison.Ordinal);
+            }
+        }
+
+        return Volatile.Read(ref _redactor)().Redact(text);
+    }
+
+    /// <summary>
+    /// Masks <paramref name="secret"/> as <c>***</c> in everything shown from now on (a password in a connection string);
+    /// one shorter than <see cref="ConnectionSecrets.MinHiddenLength"/> would mask ordinary letters and is left to the patterns.
+    /// </summary>
+    public void Hide(string secret)
+    {
+        if (secret is { Length: >= ConnectionSecrets.MinHiddenLength })
+        {
+            lock (_hidden)
+            {
+                _hidden.Add(secret);
+                _hidden.Sort((a, b) => b.Length.CompareTo(a.Length));
+            }
+        }
+    }
+
+    /// <summary>Redacts the output with <paramref name="pool"/>'s redactor, which knows its keys whatever their shape.</summary>
+    public void RedactWith(ApiKeyManager pool)
+    {
+        ArgumentNullException.ThrowIfNull(pool);
+        Volatile.Write(ref _redactor, () => pool.Redactor);
+    }
+
+    /// <summary>Writes what is held of the last lines, and clears the key material of the run's encrypted store from memory.</summary>
+    public void Dispose()
+    {
+        Out.Flush();
+        Error.Flush();
+        Stores.Dispose();
+    }
 }

@@ -1,44 +1,76 @@
 using System.Globalization;
 using ApiKeys.Cli.Output;
 using ApiKeys.Pool;
+using ApiKeys.Storage;
 
 namespace ApiKeys.Cli;
 
 /// <summary>
 /// Adds keys from a source (stdin lines, environment variables, a .env file, a text file) and reports each one:
-/// added, skipped as duplicate, or refused as malformed. Reports name the source and the mask, never the key.
+/// added (only once it is on disk), skipped as duplicate, refused as malformed, or not saved. Reports name the source and
+/// the mask, never the key.
 /// </summary>
 internal sealed class KeyIntake(CliContext context, ApiKeyManager manager, bool allowUnknown, string? label = null, string? project = null)
 {
     private readonly List<Entry> _entries = [];
+    private readonly Dictionary<string, string> _notSaved = new(StringComparer.Ordinal);
+    private KeyStoreException? _failure;
 
-    public int Added => _entries.Count(e => e.Outcome == "added");
+    public int Added => Count("added");
 
-    public int Duplicates => _entries.Count(e => e.Outcome == "duplicate");
+    public int Duplicates => Count("duplicate");
 
-    public int Refused => _entries.Count(e => e.Outcome == "refused");
+    public int Refused => Count("refused");
 
-    /// <summary>The first save error, if a key could not be written.</summary>
-    public string? SaveError { get; private set; }
+    /// <summary>Keys the store could not write: in no file, whatever the pool held in memory.</summary>
+    public int NotSaved => Count("failed");
 
     /// <summary>Offers one key, read from <paramref name="source"/> (<c>line 3</c>, <c>GEMINI_KEY_1</c>).</summary>
     public void Offer(string source, string secret)
     {
-        var result = manager.AddKey(secret, label, project, allowUnknown);
-        SaveError ??= result.SaveError;
-        string? reason = result.Status switch
+        if (ArgumentGuard.OptionHolding(context.Arguments, secret) is { } option)
         {
-            AddKeyStatus.Added or AddKeyStatus.Duplicate => null,
-            AddKeyStatus.UnknownFormat => $"{result.Message} Pass --allow-unknown to accept it.",
-            _ => result.Message,
-        };
+            _entries.Add(new Entry(source, "refused", null, null, $"{option} holds this key; every user of this machine can read a process's arguments (ps)."));
+            return;
+        }
+
+        var result = manager.AddKey(secret, label, project, allowUnknown);
+        string? id = result.Status is AddKeyStatus.Added or AddKeyStatus.Duplicate ? result.KeyId : null;
+        if (result.SaveError is { } error && id is not null)
+        {
+            // In the pool's memory only: the store refuses every later write of this run (FailStopStore).
+            _notSaved[id] = error;
+        }
+
+        string? notSaved = id is not null ? _notSaved.GetValueOrDefault(id) : null;
         string outcome = result.Status switch
         {
+            _ when notSaved is not null => "failed",
             AddKeyStatus.Added => "added",
             AddKeyStatus.Duplicate => "duplicate",
             _ => "refused",
         };
-        _entries.Add(new Entry(source, outcome, result.Mask, result.Status is AddKeyStatus.Added or AddKeyStatus.Duplicate ? result.KeyId : null, reason));
+        string? reason = result.Status switch
+        {
+            _ when notSaved is not null => notSaved,
+            AddKeyStatus.Added or AddKeyStatus.Duplicate => null,
+            AddKeyStatus.UnknownFormat => $"{result.Message} Pass --allow-unknown to accept it.",
+            _ => result.Message,
+        };
+        _entries.Add(new Entry(source, outcome, result.Mask, id, reason));
+    }
+
+    /// <summary>Writes what is pending (the keys' states) before anything is reported, and keeps the failure to report it.</summary>
+    public void Finish()
+    {
+        try
+        {
+            manager.Flush();
+        }
+        catch (KeyStoreException e)
+        {
+            _failure = e;
+        }
     }
 
     /// <summary>Writes the report: one line a key and a summary, or JSON.</summary>
@@ -52,6 +84,7 @@ internal sealed class KeyIntake(CliContext context, ApiKeyManager manager, bool 
                 writer.WriteNumber("added", Added);
                 writer.WriteNumber("duplicates", Duplicates);
                 writer.WriteNumber("refused", Refused);
+                writer.WriteNumber("notSaved", NotSaved);
                 writer.WriteStartArray("keys");
                 foreach (var e in _entries)
                 {
@@ -76,20 +109,25 @@ internal sealed class KeyIntake(CliContext context, ApiKeyManager manager, bool 
             {
                 "added" => $"Added {e.Mask} ({e.Source})",
                 "duplicate" => $"Skipped {e.Mask} ({e.Source}): already stored",
+                "failed" => $"Not added {e.Mask} ({e.Source}): {e.Reason}",
                 _ => $"Refused {e.Source}{(e.Mask is null ? "" : $" ({e.Mask})")}: {e.Reason}",
             });
         }
 
         context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{Added} added, {Duplicates} skipped as duplicate, {Refused} refused as malformed."));
+            $"{Added} added, {Duplicates} skipped as duplicate, {Refused} refused as malformed{(NotSaved > 0 ? $", {NotSaved} not saved" : "")}."));
     }
 
     /// <summary>0 when every key is stored; 1 (with one line on stderr) when a key was refused or not saved.</summary>
     public int ExitCode()
     {
-        if (SaveError is not null)
+        if (_failure is not null)
         {
-            // The library has already written the seed's "ERROR - Failed to save keys" line with the path and the fix.
+            string notDone = NotSaved > 0
+                ? string.Create(CultureInfo.InvariantCulture, $"{NotSaved} key{(NotSaved == 1 ? " was" : "s were")} not added (see above)")
+                : "The keys' states were not saved";
+            string changed = Added > 0 ? "the keys reported added are on disk, nothing else was changed" : "nothing was changed on disk";
+            context.Error.WriteLine($"apikeys: {StoreErrors.NotSaved(notDone, _failure, changed).Message}");
             return ExitCodes.Failure;
         }
 
@@ -102,6 +140,8 @@ internal sealed class KeyIntake(CliContext context, ApiKeyManager manager, bool 
 
         return ExitCodes.Success;
     }
+
+    private int Count(string outcome) => _entries.Count(e => e.Outcome == outcome);
 
     private sealed record Entry(string Source, string Outcome, string? Mask, string? Id, string? Reason);
 }

@@ -71,11 +71,14 @@ internal static class KeySelector
         bool stored = manager is not null && manager.ResolveId(argument) is { } id && !string.Equals(id, argument, StringComparison.Ordinal);
         if (stored || LooksLikeKey(argument))
         {
-            throw CliException.Usage(
-                $"refusing a key on the command line ({KeyMask.Mask(argument)}): every user of this machine can read a process's arguments (ps). " +
-                $"{char.ToUpperInvariant(Hint[0])}{Hint[1..]}; to add a key use the hidden prompt (apikeys add) or pipe it (apikeys add --stdin < file).");
+            throw KeyOnCommandLine(KeyMask.Mask(argument));
         }
     }
+
+    /// <summary>The usage error for a key given as an argument, shown as <paramref name="masked"/>.</summary>
+    public static CliException KeyOnCommandLine(string masked) => CliException.Usage(
+        $"refusing a key on the command line ({masked}): every user of this machine can read a process's arguments (ps). " +
+        $"{char.ToUpperInvariant(Hint[0])}{Hint[1..]}; to add a key use the hidden prompt (apikeys add) or pipe it (apikeys add --stdin < file).");
 
     /// <summary>Whether <paramref name="text"/> has the shape of a full key of a known provider.</summary>
     public static bool LooksLikeKey(string text) =>

@@ -5,25 +5,52 @@ namespace ApiKeys.Cli;
 /// <summary>A store problem in one line: what the library says (file and position), and the fix.</summary>
 internal static class StoreErrors
 {
+    /// <summary><c>what happened (file); fix: ...</c>.</summary>
     public static string Describe(KeyStoreException e)
+    {
+        var (message, fix) = Parts(e);
+        return $"{message}; fix: {fix}";
+    }
+
+    /// <summary>
+    /// A write that failed: <c>Not disabled: what happened (file); nothing was changed on disk; fix: ...</c>. Only true of
+    /// a pool opened by <see cref="StoreOpener.Open"/>, whose store never writes a change after a failed write.
+    /// </summary>
+    public static CliException NotSaved(string notDone, KeyStoreException e, string changed = "nothing was changed on disk")
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        var (message, fix) = Parts(e);
+        return new CliException($"{notDone}: {message}; {changed}; fix: {fix}", e);
+    }
+
+    /// <summary>The library's message (without a closing full stop) and the fix for its kind of problem.</summary>
+    public static (string Message, string Fix) Parts(KeyStoreException e)
     {
         ArgumentNullException.ThrowIfNull(e);
         string path = e.Path ?? "the store";
         string fix = e.Kind switch
         {
+            _ when IsMisplacedDirectory(e.Path) =>
+                $"{path} is a directory where the store keeps a file: move it away (mv {path} {path}.old)",
             KeyStoreErrorKind.Corrupt or KeyStoreErrorKind.InvalidShape =>
-                $"fix: repair {path} by hand or restore a backup (apikeys restore <backup>); it was left as it is",
-            KeyStoreErrorKind.UnsupportedVersion => "fix: a newer apikeys wrote it; upgrade this tool",
-            KeyStoreErrorKind.TooLarge => $"fix: {path} is not a key store; check --dir / APIKEYS_DIR",
+                $"repair {path} by hand or restore a backup (apikeys restore <backup>)",
+            KeyStoreErrorKind.UnsupportedVersion => "a newer apikeys wrote it; upgrade this tool",
+            KeyStoreErrorKind.TooLarge => $"{path} is not a key store; check --dir / APIKEYS_DIR",
             KeyStoreErrorKind.PermissionDenied =>
-                $"fix: let your user read and write it (ls -l {path}; chmod u+rw, and u+rwx on its directory), or run as its owner",
+                $"let your user read and write it (ls -l {path}; chmod u+rw, and u+rwx on its directory), or run as its owner",
             KeyStoreErrorKind.Decryption =>
-                "fix: give the right passphrase (APIKEYS_PASSPHRASE, --passphrase-file, or the prompt on a terminal), or restore a backup if the file was modified",
-            KeyStoreErrorKind.Io => "fix: check that the disk is not full or read-only",
-            _ => "fix: check the store directory (apikeys doctor)",
+                "give the right passphrase (APIKEYS_PASSPHRASE, --passphrase-file, or the prompt on a terminal), or restore a backup if the file was modified",
+            KeyStoreErrorKind.Io => "check that the disk is not full or read-only",
+            _ => "check the store directory (apikeys doctor)",
         };
-        // The envelope's messages end in a full stop ("...; the file was left as it is."): no ".;" before the fix.
-        string message = e.Kind == KeyStoreErrorKind.Decryption ? e.Message.TrimEnd('.') : e.Message;
-        return $"{message}; {fix}";
+
+        // The library's messages may end in a full stop ("...; the file was left as it is."): no ".;" before the fix.
+        return (e.Message.TrimEnd().TrimEnd('.'), fix);
     }
+
+    /// <summary>Whether <paramref name="path"/> is one of the store's files (keys, states, lock) but a directory.</summary>
+    private static bool IsMisplacedDirectory(string? path) =>
+        path is not null
+        && Path.GetFileName(path) is JsonKeyStore.KeysFileName or JsonKeyStore.StatesFileName or JsonKeyStore.LockFileName
+        && Directory.Exists(path);
 }

@@ -34,20 +34,85 @@ internal sealed class StoreOpener(CliContext context) : IDisposable
     }
 
     /// <summary>The JSON store of this run (not yet read).</summary>
-    public JsonKeyStore OpenStore() => new(context.StoreDirectory, StoreOptions(), context.Time);
+    /// <param name="creates">Whether the command creates the store (init, restore); otherwise its directory must exist.</param>
+    /// <exception cref="CliException">There is no store directory and the command does not create one.</exception>
+    public JsonKeyStore OpenStore(bool creates = false)
+    {
+        if (!creates)
+        {
+            RequireStore();
+        }
+
+        return new(context.StoreDirectory, StoreOptions(), context.Time);
+    }
 
     /// <summary>The pool on this run's store, logging the library's warnings and errors on stderr in the seed's form.</summary>
+    /// <param name="creates">Whether the command may create the store (add, import, rotate, the console); otherwise its directory must exist.</param>
     /// <param name="checkPermissions">Refuse a store other users can read (false only for <c>doctor</c>, which reports it).</param>
+    /// <param name="keyEvents">
+    /// Whether the library's lines about key changes are shown (false for <c>enable</c>/<c>disable</c>/<c>reset</c>, which
+    /// say what they did themselves, once it is on disk).
+    /// </param>
     /// <exception cref="KeyStoreException">A store file cannot be read (turned into one line with its fix by <see cref="CliApp"/>).</exception>
-    /// <exception cref="CliException">The group or others can read the store.</exception>
-    public ApiKeyManager Open(bool checkPermissions = true)
+    /// <exception cref="CliException">No store, the group or others can read it, or a key on the command line.</exception>
+    public ApiKeyManager Open(bool creates = false, bool checkPermissions = true, bool keyEvents = true)
     {
+        if (!creates)
+        {
+            RequireStore();
+        }
+
         if (checkPermissions)
         {
             EnsurePrivate();
         }
 
-        return new(OpenStore(), new ApiKeyManagerOptions(), new StderrLogger(context), context.Time);
+        var store = new FailStopStore(OpenStore(creates: true));
+        var manager = new ApiKeyManager(store, new ApiKeyManagerOptions(), new StderrLogger(context) { KeyEvents = keyEvents }, context.Time);
+        context.RedactWith(manager);
+        try
+        {
+            // The pool knows its keys whatever their shape: one of them given as an argument or an option's value is refused too.
+            ArgumentGuard.Refuse(context.Arguments, manager.Redactor);
+        }
+        catch
+        {
+            manager.Dispose();
+            throw;
+        }
+
+        return manager;
+    }
+
+    /// <summary>
+    /// Writes what the command changed and returns only once it is on disk. The pool keeps a change it could not write
+    /// in memory; <see cref="FailStopStore"/> makes sure it is never written later, so the message can say nothing was changed.
+    /// </summary>
+    /// <param name="manager">The pool the command changed.</param>
+    /// <param name="notDone">What was not done, for the message: <c>Not disabled</c>.</param>
+    /// <exception cref="CliException">The write failed: what was not done, why, that nothing was changed on disk, and the fix.</exception>
+    public static void Save(ApiKeyManager manager, string notDone)
+    {
+        ArgumentNullException.ThrowIfNull(manager);
+        try
+        {
+            manager.Flush();
+        }
+        catch (KeyStoreException e)
+        {
+            throw StoreErrors.NotSaved(notDone, e);
+        }
+    }
+
+    /// <summary>Refuses a store directory that does not exist (a mistyped <c>--dir</c> is not an empty store).</summary>
+    /// <exception cref="CliException">No such directory.</exception>
+    public void RequireStore()
+    {
+        string dir = context.StoreDirectory;
+        if (!Directory.Exists(dir))
+        {
+            throw new CliException($"no store at {dir}; run apikeys init or add a key (apikeys add --dir {dir}), or check --dir / APIKEYS_DIR");
+        }
     }
 
     /// <summary>

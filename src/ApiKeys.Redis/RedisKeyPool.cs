@@ -305,7 +305,7 @@ public sealed partial class RedisKeyPool : IKeyPool, IDisposable, ILeaseOwner
 
     private RedisKeyPoolUnavailableException Unavailable(string what, Exception? inner)
     {
-        string endpoints = string.Join(", ", _redis.GetEndPoints().Select(e => e.ToString()));
+        string endpoints = RedisEndpoints.Describe(_redis.GetEndPoints());
         string message = $"Redis ({endpoints}) is unavailable for key pool '{_redisOptions.PoolName}' ({what}): "
             + (inner is null ? "not connected" : inner.GetType().Name)
             + ". Check the server, or set RedisKeyPoolOptions.FallbackToLocal to serve from local state meanwhile.";

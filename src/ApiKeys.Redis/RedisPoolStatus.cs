@@ -92,10 +92,9 @@ public static class RedisPoolStatus
         }
         catch (RedisConnectionException e)
         {
-            string where = string.Join(", ", config.EndPoints.Select(p => p.ToString()));
-            throw new RedisKeyPoolUnavailableException($"Redis ({where}) cannot be reached: {e.FailureType}.", e);
+            throw new RedisKeyPoolUnavailableException($"Redis ({RedisEndpoints.Describe(config.EndPoints)}) cannot be reached: {e.FailureType}.", e);
         }
     }
 
-    private static string Endpoints(ConnectionMultiplexer redis) => string.Join(", ", redis.GetEndPoints().Select(e => e.ToString()));
+    private static string Endpoints(ConnectionMultiplexer redis) => RedisEndpoints.Describe(redis.GetEndPoints());
 }

@@ -6,17 +6,27 @@ namespace ApiKeys.Cli.Tests;
 public sealed class StderrLoggerTests
 {
     [Fact]
-    public void Log_StoreSaveFailed_SeedFormWithPathAndFixOnce()
+    public void Log_StoreSaveFailed_NotShownTheCommandSaysWhatWasNotDone()
     {
         var console = new TestConsole();
         var logger = new StderrLogger(new CliContext(console));
         var fields = new List<KeyValuePair<string, object?>> { new("What", "keys"), new("Reason", "Permission denied"), new("Path", "/srv/keys/api_keys.json") };
 
-        logger.Log(LogLevel.Error, new EventId(5, "StoreSaveFailed"), fields, null, (_, _) => "unused");
-        logger.Log(LogLevel.Error, new EventId(5, "StoreSaveFailed"), fields, null, (_, _) => "unused");
+        logger.Log(LogLevel.Error, new EventId(5, "StoreSaveFailed"), fields, null, (_, _) => "Failed to save keys: Permission denied (/srv/keys/api_keys.json)");
 
-        Assert.Equal("ERROR - Failed to save keys: Permission denied (/srv/keys/api_keys.json); fix: let your user write the store directory and its files (ls -ld /srv/keys/api_keys.json; chmod u+rwX), or run as their owner\n",
-            console.StandardError);
+        Assert.Equal("", console.StandardError);
+    }
+
+    [Fact]
+    public void Log_KeyDisabledWithoutKeyEvents_NotShown()
+    {
+        var console = new TestConsole();
+        var quiet = new StderrLogger(new CliContext(console)) { KeyEvents = false };
+        var fields = new List<KeyValuePair<string, object?>>();
+
+        quiet.Log(LogLevel.Warning, new EventId(3, "KeyDisabled"), fields, null, (_, _) => "Key AIza...dD4X disabled: disabled by hand");
+
+        Assert.Equal("", console.StandardError);
     }
 
     [Fact]

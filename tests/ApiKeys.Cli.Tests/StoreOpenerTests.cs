@@ -72,7 +72,7 @@ public sealed class StoreOpenerTests
         var doctor = CliRunner.Run(dir.Path, "", "doctor", "--fix");
         var list = CliRunner.Run(dir.Path, "", "list");
 
-        Assert.Contains($"apikeys: restricting {dir.File("api_keys.json")} (0644)", doctor.Error);
+        Assert.Contains($"apikeys: restricting {dir.File("api_keys.json")} (0644 -> 0600)", doctor.Error);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(dir.File("api_keys.json")));
         Assert.Equal(0, list.ExitCode);
     }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ApiKeys.Security;
 using ApiKeys.Storage;
 
 namespace ApiKeys.Cli.Checks;
@@ -9,6 +10,13 @@ namespace ApiKeys.Cli.Checks;
 /// </summary>
 internal static class GitCheck
 {
+    // HOME and XDG_CONFIG_HOME locate the user's core.excludesFile (an ignore rule counts wherever it is written).
+    private static readonly HashSet<string> Kept = new(StringComparer.Ordinal)
+    {
+        "PATH", "HOME", "XDG_CONFIG_HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "LC_CTYPE", "LC_MESSAGES", "TMPDIR", "SystemRoot",
+        "GIT_CONFIG_NOSYSTEM", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM", "GIT_CEILING_DIRECTORIES",
+    };
+
     public static void Run(List<Finding> findings, string dir, string keysPath)
     {
         string? root = null;
@@ -49,11 +57,28 @@ internal static class GitCheck
                 $"apikeys init --dir {dir} (writes a .gitignore), or add api_keys*.json and api_key_states*.json to {Path.Combine(root, ".gitignore")}"));
     }
 
+    /// <summary>
+    /// git gets only what it needs to find the program and the user's ignore rules: APIKEYS_PASSPHRASE, GEMINI_KEY_1 and
+    /// the like are not its business, and git passes its environment on to hooks, pagers and credential helpers.
+    /// GIT_DIR and its kind are dropped too: the question is about the work tree around the store, wherever git was pointed.
+    /// </summary>
+    internal static void Scrub(IDictionary<string, string?> environment)
+    {
+        foreach (var name in environment.Keys.ToList())
+        {
+            if (!Kept.Contains(name) || environment[name] is not { } value || ArgumentGuard.HoldsKey(value, SecretRedactor.Default))
+            {
+                environment.Remove(name);
+            }
+        }
+    }
+
     private static int? Git(string dir, params string[] args)
     {
         try
         {
             var start = new ProcessStartInfo("git") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            Scrub(start.Environment);
             foreach (var a in args)
             {
                 start.ArgumentList.Add(a);

@@ -35,7 +35,7 @@ internal static class AddCommand
                     "Type the key at the hidden prompt (apikeys add) or pipe it (apikeys add --stdin < file).");
             }
 
-            using var manager = context.Stores.Open();
+            using var manager = context.Stores.Open(creates: true);
             if (parse.GetValue(stdin))
             {
                 var intake = new KeyIntake(context, manager, parse.GetValue(allowUnknown), parse.GetValue(label), parse.GetValue(project));
@@ -50,6 +50,7 @@ internal static class AddCommand
                     }
                 }
 
+                intake.Finish();
                 intake.Report(parse.GetValue(json));
                 return intake.ExitCode();
             }
@@ -62,27 +63,31 @@ internal static class AddCommand
     /// <summary>The seed's add: the hidden prompt, the library's format check, a confirmation for an unknown shape.</summary>
     public static int AddOne(CliContext context, ApiKeyManager manager, bool allowUnknown, string? label = null, string? project = null)
     {
-        var secret = context.Console.ReadSecret("Enter API key (input hidden): ");
+        var secret = context.ReadSecret("Enter API key (input hidden): ");
         if (secret is null || secret.Trim().Length == 0)
         {
             throw new CliException("No key entered: nothing added.");
         }
 
+        if (ArgumentGuard.OptionHolding(context.Arguments, secret) is { } option)
+        {
+            throw ArgumentGuard.KeyInOption(option);
+        }
+
         var result = manager.AddKey(secret, label, project, allowUnknown);
         if (result.Status == AddKeyStatus.UnknownFormat && context.Console.IsInputTerminal
-            && context.Console.Ask($"{result.Message} Add it anyway? [y/N]: "))
+            && context.Ask($"{result.Message} Add it anyway? [y/N]: "))
         {
             result = manager.AddKey(secret, label, project, allowGeneric: true);
         }
 
         switch (result.Status)
         {
-            case AddKeyStatus.Added when result.SaveError is null:
+            case AddKeyStatus.Added:
+                // On disk when AddKey returns, unless SaveError: then Save fails and says nothing was changed.
+                StoreOpener.Save(manager, $"Key not added ({result.Mask})");
                 context.Out.WriteLine(result.Message);
                 return ExitCodes.Success;
-            case AddKeyStatus.Added:
-                // The library has written "ERROR - Failed to save keys: Permission denied (path); fix: ..." on stderr.
-                return ExitCodes.Failure;
             case AddKeyStatus.UnknownFormat:
                 throw new CliException($"{result.Message} Not added; pass --allow-unknown to accept it.");
             default:

@@ -57,7 +57,7 @@ internal static class CheckCommand
             }
 
             // Invalid keys disabled, valid ones restored: on disk before the table says so.
-            manager.Flush();
+            StoreOpener.Save(manager, "The results were not recorded (see the lines above for each key)");
             if (parse.GetValue(json))
             {
                 WriteJson(context, results);

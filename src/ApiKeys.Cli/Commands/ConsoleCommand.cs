@@ -20,7 +20,7 @@ internal static class ConsoleCommand
     public static int Run(CliContext context)
     {
         // Fail at once, with the file and the fix, on a store that cannot be read.
-        using (context.Stores.Open())
+        using (context.Stores.Open(creates: true))
         {
         }
 
@@ -62,7 +62,7 @@ internal static class ConsoleCommand
 
             try
             {
-                using var manager = context.Stores.Open();
+                using var manager = context.Stores.Open(creates: true);
                 switch (choice)
                 {
                     case "1":
@@ -79,6 +79,11 @@ internal static class ConsoleCommand
                         break;
                 }
             }
+            catch (CliException e) when (e.InnerException is KeyStoreException)
+            {
+                // A write that failed: in the seed's error form, on stderr.
+                context.Error.WriteLine($"ERROR - {e.Message}");
+            }
             catch (CliException e)
             {
                 output.WriteLine(e.Message);
@@ -92,7 +97,7 @@ internal static class ConsoleCommand
 
     private static void Add(CliContext context, ApiKeyManager manager)
     {
-        var secret = context.Console.ReadSecret("Enter API key (input hidden): ");
+        var secret = context.ReadSecret("Enter API key (input hidden): ");
         if (secret is null || secret.Trim().Length == 0)
         {
             context.Out.WriteLine("No key entered.");
@@ -102,7 +107,7 @@ internal static class ConsoleCommand
         var result = manager.AddKey(secret, allowGeneric: false);
         if (result.Status == AddKeyStatus.UnknownFormat)
         {
-            if (!context.Console.Ask($"{result.Message} Add it anyway? [y/N]: "))
+            if (!context.Ask($"{result.Message} Add it anyway? [y/N]: "))
             {
                 context.Out.WriteLine("Not added.");
                 return;
@@ -111,10 +116,12 @@ internal static class ConsoleCommand
             result = manager.AddKey(secret, allowGeneric: true);
         }
 
-        if (result.SaveError is null)
+        if (result.Status == AddKeyStatus.Added)
         {
-            context.Out.WriteLine(result.Message);
+            StoreOpener.Save(manager, $"Key not added ({result.Mask})");
         }
+
+        context.Out.WriteLine(result.Message);
     }
 
     private static void Remove(CliContext context, ApiKeyManager manager)
@@ -142,7 +149,7 @@ internal static class ConsoleCommand
         }
 
         var status = statuses[number - 1];
-        if (!context.Console.Ask(string.Create(CultureInfo.InvariantCulture, $"Remove key {number} ({status.Mask})? [y/N]: ")))
+        if (!context.Ask(string.Create(CultureInfo.InvariantCulture, $"Remove key {number} ({status.Mask})? [y/N]: ")))
         {
             context.Out.WriteLine("Not removed.");
             return;
@@ -150,7 +157,7 @@ internal static class ConsoleCommand
 
         var key = manager.Keys.FirstOrDefault(k => k.Id == status.Id);
         manager.RemoveKey(status.Id);
-        manager.Flush();
+        StoreOpener.Save(manager, $"Not removed ({status.Mask})");
         context.Out.WriteLine($"Removed key: {(key is null ? status.Mask : KeyMask.Tail(key.Secret))}");
     }
 

@@ -15,13 +15,14 @@ internal static class DecryptCommand
         {
             string dir = context.StoreDirectory;
             string keysPath = Path.Combine(dir, JsonKeyStore.KeysFileName);
+            context.Stores.RequireStore();
             context.Stores.EnsurePrivate();
             if (!context.Stores.IsEncrypted)
             {
                 throw new CliException($"{keysPath} is not encrypted: nothing to do.");
             }
 
-            if (!parse.GetValue(yes) && !context.Console.Ask($"Decrypt {keysPath}? Anyone who can read the file will read the keys. [y/N]: "))
+            if (!parse.GetValue(yes) && !context.Ask($"Decrypt {keysPath}? Anyone who can read the file will read the keys. [y/N]: "))
             {
                 throw new CliException("Not decrypted: nothing was changed (confirm with y, or pass --yes).");
             }

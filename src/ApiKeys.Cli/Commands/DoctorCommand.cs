@@ -13,14 +13,10 @@ namespace ApiKeys.Cli.Commands;
 /// </summary>
 internal static class DoctorCommand
 {
-    private const UnixFileMode GroupOrOther =
-        UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute |
-        UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
-
     public static Command Create(CliContext context)
     {
         var json = GlobalOptions.Json();
-        var fix = new Option<bool>("--fix") { Description = "First take the group's and others' access away: the directory 0700, its files 0600." };
+        var fix = new Option<bool>("--fix") { Description = "First take the group's and others' access away: the directory 0700, its files 0600 (never through a symbolic link)." };
         var command = new Command("doctor", "Check the store: file and directory modes, git, readability, usable keys, key age; each finding with its fix.")
         {
             json,
@@ -30,12 +26,7 @@ internal static class DoctorCommand
         {
             if (parse.GetValue(fix))
             {
-                foreach (var path in StorePermissions.FindExposed(context.StoreDirectory))
-                {
-                    context.Error.WriteLine($"apikeys: restricting {path}");
-                }
-
-                StorePermissions.Restrict(context.StoreDirectory);
+                ModeFix.Run(context, context.StoreDirectory);
             }
 
             var findings = Examine(context);
@@ -83,13 +74,14 @@ internal static class DoctorCommand
     internal static List<Finding> Examine(CliContext context)
     {
         var findings = new List<Finding>();
-        var store = context.Stores.OpenStore();
-        string dir = store.Directory;
+        string dir = context.StoreDirectory;
         if (!Directory.Exists(dir))
         {
             findings.Add(new("error", $"no store directory at {dir}", $"apikeys init --dir {dir}"));
             return findings;
         }
+
+        var store = context.Stores.OpenStore();
 
         CheckMode(findings, dir, directory: true);
         var files = new List<string> { store.KeysPath, store.StatesPath };
@@ -118,9 +110,18 @@ internal static class DoctorCommand
             return;
         }
 
+        if (ModeFix.LinkTarget(path) is { } target)
+        {
+            findings.Add(directory
+                ? new("warn", $"{path} is a symbolic link to {target}: doctor --fix does not change modes through it", $"apikeys doctor --dir {target}")
+                : new("warn", $"{path} is a symbolic link to {target}: doctor --fix does not change modes through it, and the store replaces it with a file at its next write",
+                    $"replace the link with the file itself (cp --remove-destination {target} {path})"));
+            return;
+        }
+
         var mode = File.GetUnixFileMode(path);
         string octal = Convert.ToString((int)mode & 0x1FF, 8).PadLeft(4, '0');
-        if ((mode & GroupOrOther) != 0)
+        if ((mode & StorePermissions.GroupOrOthers) != 0)
         {
             findings.Add(new("warn", $"{path} is open to group or others (mode {octal})", $"chmod {(directory ? "700" : "600")} {path}"));
         }

@@ -18,6 +18,7 @@ internal static class EncryptCommand
         {
             string dir = context.StoreDirectory;
             string keysPath = Path.Combine(dir, JsonKeyStore.KeysFileName);
+            context.Stores.RequireStore();
             context.Stores.EnsurePrivate();
             if (context.Stores.IsEncrypted)
             {

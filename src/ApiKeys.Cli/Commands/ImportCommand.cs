@@ -53,13 +53,14 @@ internal static class ImportCommand
                 throw CliException.Usage("import needs a source: --env PREFIX, --dotenv FILE or --file FILE.");
             }
 
-            using var manager = context.Stores.Open();
+            using var manager = context.Stores.Open(creates: true);
             var intake = new KeyIntake(context, manager, parse.GetValue(allowUnknown));
             foreach (var (source, secret) in sources)
             {
                 intake.Offer(source, secret);
             }
 
+            intake.Finish();
             intake.Report(parse.GetValue(json));
             return intake.ExitCode();
         });

@@ -14,7 +14,7 @@ internal static class InitCommand
         var command = new Command("init", "Create the store (an empty api_keys.json) and a .gitignore that keeps it out of git.");
         command.SetAction(_ =>
         {
-            var store = context.Stores.OpenStore();
+            var store = context.Stores.OpenStore(creates: true);
             bool existed = File.Exists(store.KeysPath);
             var snapshot = store.UpdateKeys(keys => existed ? null : new KeysUpdate(keys));
             context.Out.WriteLine(existed

@@ -17,7 +17,8 @@ internal static class KeySwitchCommand
         var command = new Command(name, description) { key };
         command.SetAction(parse =>
         {
-            using var manager = context.Stores.Open();
+            // The command says what it did once it is on disk; the library's own line would say it before.
+            using var manager = context.Stores.Open(keyEvents: false);
             var status = KeySelector.Resolve(manager, parse.GetValue(key)!);
             _ = change switch
             {
@@ -25,13 +26,13 @@ internal static class KeySwitchCommand
                 KeySwitch.Disable => manager.Disable(status.Id),
                 _ => manager.Reset(status.Id),
             };
-            manager.Flush();
-            string done = change switch
+            var (done, notDone) = change switch
             {
-                KeySwitch.Enable => "Enabled",
-                KeySwitch.Disable => "Disabled",
-                _ => "Reset",
+                KeySwitch.Enable => ("Enabled", "Not enabled"),
+                KeySwitch.Disable => ("Disabled", "Not disabled"),
+                _ => ("Reset", "Not reset"),
             };
+            StoreOpener.Save(manager, $"{notDone} ({status.Mask})");
             context.Out.WriteLine($"{done} key: {status.Mask}");
             return ExitCodes.Success;
         });

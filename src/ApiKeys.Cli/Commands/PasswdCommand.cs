@@ -26,6 +26,7 @@ internal static class PasswdCommand
         {
             string dir = context.StoreDirectory;
             string keysPath = Path.Combine(dir, JsonKeyStore.KeysFileName);
+            context.Stores.RequireStore();
             context.Stores.EnsurePrivate();
             if (!context.Stores.IsEncrypted)
             {

@@ -16,7 +16,7 @@ internal static class RemoveCommand
         {
             using var manager = context.Stores.Open();
             var status = KeySelector.Resolve(manager, parse.GetValue(key)!);
-            if (!parse.GetValue(yes) && !context.Console.Ask($"Remove key {status.Number} ({status.Mask})? [y/N]: "))
+            if (!parse.GetValue(yes) && !context.Ask($"Remove key {status.Number} ({status.Mask})? [y/N]: "))
             {
                 throw new CliException($"Not removed: {status.Mask} (confirm with y, or pass --yes).");
             }
@@ -24,8 +24,8 @@ internal static class RemoveCommand
             string tail = manager.Keys.FirstOrDefault(k => k.Id == status.Id) is { } k ? KeyMask.Tail(k.Secret) : status.Mask;
             manager.RemoveKey(status.Id);
 
-            // RemoveKey keeps a failed write in memory to retry it; Flush throws it, so success is only said when on disk.
-            manager.Flush();
+            // RemoveKey keeps a failed write in memory to retry it: success is only said once it is on disk.
+            StoreOpener.Save(manager, $"Not removed ({status.Mask})");
             context.Out.WriteLine($"Removed key: {tail}");
             return ExitCodes.Success;
         });

@@ -22,7 +22,7 @@ internal static class RestoreCommand
         command.SetAction(parse =>
         {
             context.Stores.EnsurePrivate();
-            var store = context.Stores.OpenStore();
+            var store = context.Stores.OpenStore(creates: true);
             string keysBackup = Locate(store.Directory, parse.GetValue(backup)!);
             string statesBackup = Backups.StatesFor(keysBackup);
             byte[] keys = File.ReadAllBytes(keysBackup);
@@ -31,7 +31,7 @@ internal static class RestoreCommand
             bool wasEncrypted = context.Stores.IsEncrypted;
             int count = encrypted ? CountEncryptedKeys(context, keysBackup, keys) : CountKeys(context, keysBackup, keys, states);
 
-            if (!parse.GetValue(yes) && !context.Console.Ask(string.Create(CultureInfo.InvariantCulture,
+            if (!parse.GetValue(yes) && !context.Ask(string.Create(CultureInfo.InvariantCulture,
                     $"Replace the store in {store.Directory} with {Path.GetFileName(keysBackup)} ({count} keys)? [y/N]: ")))
             {
                 throw new CliException("Not restored: nothing was changed (confirm with y, or pass --yes).");
@@ -39,8 +39,7 @@ internal static class RestoreCommand
 
             if (File.Exists(store.KeysPath))
             {
-                var (saved, _) = Backups.Take(context, store, store.Directory);
-                context.Out.WriteLine($"The current store was backed up to {saved}");
+                KeepCurrent(context, store);
             }
 
             Backups.CreateDirectory(store.Directory);
@@ -76,6 +75,24 @@ internal static class RestoreCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Backs the current store up before it is replaced. A keys file that cannot be read (the reason to restore) cannot be
+    /// backed up the usual way (an encrypted backup is made from the decrypted keys): its bytes are kept as they are instead.
+    /// </summary>
+    private static void KeepCurrent(CliContext context, JsonKeyStore store)
+    {
+        try
+        {
+            var (saved, _) = Backups.Take(context, store, store.Directory);
+            context.Out.WriteLine($"The current store was backed up to {saved}");
+        }
+        catch (KeyStoreException e)
+        {
+            var (keys, states) = Backups.KeepAsIs(context, store);
+            context.Out.WriteLine($"The current keys file cannot be read ({StoreErrors.Parts(e).Message}): its bytes were kept in {keys}{(states is null ? "" : $", the states in {states}")}");
+        }
     }
 
     private static string Locate(string storeDirectory, string backup)

@@ -60,7 +60,7 @@ internal static class RotateCommand
                 throw new CliException("Nothing rotated: no keys on standard input.");
             }
 
-            using var manager = context.Stores.Open();
+            using var manager = context.Stores.Open(creates: true);
             if (!parse.GetValue(yes))
             {
                 string question = string.Create(CultureInfo.InvariantCulture,
@@ -76,8 +76,8 @@ internal static class RotateCommand
 
             int count = manager.ReplaceKeys(keys);
 
-            // ReplaceKeys keeps a failed write in memory to retry it; Flush throws it, so success is only said when on disk.
-            manager.Flush();
+            // ReplaceKeys keeps a failed write in memory to retry it: success is only said once it is on disk.
+            StoreOpener.Save(manager, "Not rotated");
             context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Rotated: {count} keys stored, every state cleared."));
             return ExitCodes.Success;
         });

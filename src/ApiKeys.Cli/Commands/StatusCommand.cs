@@ -94,6 +94,18 @@ internal static class StatusCommand
     /// </summary>
     private static IReadOnlyList<KeyStatus> ReadRedis(CliContext context, string connection, string poolName, string? selector)
     {
+        // The password is masked wherever it would be shown: this command's messages, the client's, a --verbose stack trace.
+        foreach (var secret in ConnectionSecrets.Find(connection))
+        {
+            context.Hide(secret);
+        }
+
+        if (connection.Contains("://", StringComparison.Ordinal))
+        {
+            throw CliException.Usage(
+                $"--redis takes a StackExchange.Redis connection string, not a URL ({connection}): write host:port, with ,password=... (and ,user=..., ,ssl=true) when Redis needs them");
+        }
+
         using var manager = File.Exists(Path.Combine(context.StoreDirectory, JsonKeyStore.KeysFileName)) ? context.Stores.Open() : null;
         string? id = null;
         if (selector is not null)
@@ -110,7 +122,7 @@ internal static class StatusCommand
         }
         catch (RedisKeyPoolUnavailableException e)
         {
-            throw new CliException($"{e.Message.TrimEnd('.')}; fix: check that Redis runs there and the --redis connection string (host:port[,password=...])", e);
+            throw new CliException($"{e.Message.TrimEnd('.')}; fix: check that Redis runs there and the --redis connection string (host:port, with ,password=... when Redis needs one)", e);
         }
         catch (ArgumentException e)
         {

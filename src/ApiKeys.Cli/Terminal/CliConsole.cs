@@ -3,10 +3,10 @@ namespace ApiKeys.Cli.Terminal;
 /// <summary>Everything a command reads and writes: the real console in the tool, strings in the in-process tests.</summary>
 internal abstract class CliConsole
 {
-    /// <summary>Standard output.</summary>
+    /// <summary>Standard output, raw: commands write through <see cref="CliContext.Out"/>, which redacts.</summary>
     public abstract TextWriter Out { get; }
 
-    /// <summary>Standard error.</summary>
+    /// <summary>Standard error, raw: commands write through <see cref="CliContext.Error"/>, which redacts.</summary>
     public abstract TextWriter Error { get; }
 
     /// <summary>Whether standard input is a terminal (a person typing) rather than a pipe or a file.</summary>
@@ -17,9 +17,6 @@ internal abstract class CliConsole
 
     /// <summary>Reads one line of standard input; null at the end of input.</summary>
     public abstract string? ReadLine();
-
-    /// <summary>Writes <paramref name="prompt"/> and reads one line with nothing echoed, not even asterisks; null at the end of input.</summary>
-    public string? ReadSecret(string prompt) => ReadSecret(prompt, Out);
 
     /// <summary>Writes <paramref name="prompt"/> to <paramref name="promptWriter"/> (stdout or stderr) and reads one line with nothing echoed; null at the end of input.</summary>
     public abstract string? ReadSecret(string prompt, TextWriter promptWriter);
@@ -36,15 +33,16 @@ internal abstract class CliConsole
     /// <summary>Every environment variable (for <c>import --env</c>).</summary>
     public abstract IReadOnlyDictionary<string, string> GetEnvironmentVariables();
 
-    /// <summary>Writes <paramref name="prompt"/> and reads a yes/no answer from standard input; false at the end of input.</summary>
-    public bool Ask(string prompt)
+    /// <summary>Writes <paramref name="prompt"/> to <paramref name="writer"/> and reads a yes/no answer from standard input; false at the end of input.</summary>
+    public bool Ask(string prompt, TextWriter writer)
     {
-        Out.Write(prompt);
-        Out.Flush();
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.Write(prompt);
+        writer.Flush();
         var answer = ReadLine();
         if (answer is null)
         {
-            Out.WriteLine();
+            writer.WriteLine();
             return false;
         }
 

@@ -7,7 +7,8 @@ namespace ApiKeys.Cli.Terminal;
 /// <summary>
 /// The process's console. Standard input is read through one UTF-8 reader over the raw stream (never
 /// <see cref="Console.ReadLine"/>, which echoes by itself on a terminal), so the hidden prompt only has to turn
-/// the terminal's echo off.
+/// the terminal's echo off. Standard output and error are written to their file descriptors (<see cref="StandardStream"/>),
+/// never through <see cref="Console.Out"/>, whose first write on a terminal sends the keypad-mode escape sequence.
 /// </summary>
 internal sealed class SystemConsole : CliConsole, IDisposable
 {
@@ -22,6 +23,8 @@ internal sealed class SystemConsole : CliConsole, IDisposable
     {
         IsInputTerminal = !Console.IsInputRedirected && (OperatingSystem.IsWindows() || Termios.IsTerminal(0));
         IsOutputTerminal = !Console.IsOutputRedirected;
+        Out = OperatingSystem.IsWindows() ? Console.Out : Writer(1);
+        Error = OperatingSystem.IsWindows() ? Console.Error : Writer(2);
         if (!OperatingSystem.IsWindows())
         {
             // Ctrl-C: give the terminal its echo back and end the prompt's line; every store write is atomic,
@@ -29,15 +32,14 @@ internal sealed class SystemConsole : CliConsole, IDisposable
             _interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, _ =>
             {
                 Termios.Restore();
-                Console.Out.WriteLine();
-                Console.Out.Flush();
+                Out.WriteLine();
             });
         }
     }
 
-    public override TextWriter Out => Console.Out;
+    public override TextWriter Out { get; }
 
-    public override TextWriter Error => Console.Error;
+    public override TextWriter Error { get; }
 
     public override bool IsInputTerminal { get; }
 
@@ -72,6 +74,13 @@ internal sealed class SystemConsole : CliConsole, IDisposable
             }
         }
     }
+
+    /// <summary>
+    /// Standard output or error on Unix, written to the file descriptor (<see cref="StandardStream"/>: no escape sequence
+    /// from .NET's console), one write a call, so a prompt shows before the read that follows it.
+    /// </summary>
+    private static TextWriter Writer(int fileDescriptor) =>
+        TextWriter.Synchronized(new StreamWriter(new StandardStream(fileDescriptor), new UTF8Encoding(false), 256) { AutoFlush = true, NewLine = "\n" });
 
     /// <summary>Windows has no termios: read key by key without echo (Ctrl-C still ends the process).</summary>
     private static string? ReadSecretWithReadKey(string prompt, TextWriter promptWriter)
@@ -108,7 +117,7 @@ internal sealed class SystemConsole : CliConsole, IDisposable
     {
         if (IsInputTerminal)
         {
-            return Ask(prompt);
+            return Ask(prompt, Out);
         }
 
         if (OperatingSystem.IsWindows())
@@ -150,6 +159,8 @@ internal sealed class SystemConsole : CliConsole, IDisposable
     public void Dispose()
     {
         _interrupt?.Dispose();
+        Out.Flush();
+        Error.Flush();
         if (_in.IsValueCreated)
         {
             _in.Value.Dispose();

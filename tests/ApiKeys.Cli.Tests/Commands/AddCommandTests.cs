@@ -79,4 +79,50 @@ public sealed class AddCommandTests
         Assert.Equal(1, result.ExitCode);
         Assert.Equal("apikeys: No key entered: nothing added.\n", result.Error);
     }
+
+    [Theory]
+    [InlineData("--label", false)]
+    [InlineData("--project", false)]
+    [InlineData("--label", true)]
+    public void AddStdin_KeyInAFreeTextOption_RefusedMaskedNothingStored(string option, bool joined)
+    {
+        using var dir = new TempDirectory();
+        string[] args = joined ? ["add", "--stdin", $"{option}={TestKeys.Dd4x}"] : ["add", "--stdin", option, TestKeys.Dd4x];
+
+        var result = CliRunner.Run(dir.Path, TestKeys.Gemini(1) + "\n", args);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("", result.Out);
+        Assert.StartsWith($"apikeys: refusing a key in {option} (AIza...dD4X): every user of this machine can read a process's arguments (ps)", result.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(dir.File("api_keys.json")));
+    }
+
+    [Fact]
+    public void AddStdin_LabelIsAStoredKeyOfNoKnownShape_RefusedAndMasked()
+    {
+        using var dir = new TempDirectory();
+        const string Generic = "internal-gateway-token-7f3a9c";
+        CliRunner.Run(dir.Path, Generic + "\n", "add", "--stdin", "--allow-unknown");
+        byte[] before = File.ReadAllBytes(dir.File("api_keys.json"));
+
+        var result = CliRunner.Run(dir.Path, TestKeys.Gemini(1) + "\n", "add", "--stdin", "--label", Generic);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("refusing a key in --label", result.Error);
+        Assert.DoesNotContain(Generic, result.Error, StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllBytes(dir.File("api_keys.json")));
+    }
+
+    [Fact]
+    public void Add_PromptedKeyOfNoKnownShapeGivenAsLabel_Refused()
+    {
+        using var dir = new TempDirectory();
+        const string Generic = "internal-gateway-token-7f3a9c";
+
+        var result = CliRunner.Run(dir.Path, Generic + "\n", "add", "--allow-unknown", "--label", Generic);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--label holds it", result.Error);
+        Assert.False(File.Exists(dir.File("api_keys.json")));
+    }
 }

@@ -128,5 +128,32 @@ public sealed class BackupCommandTests
         Assert.False(File.Exists(dir.File("api_keys_2026-01-15_2.json")));
     }
 
+    [Fact]
+    public void Restore_CurrentEncryptedKeysFileDamaged_RestoresAndKeepsTheDamagedBytes()
+    {
+        using var dir = new TempDirectory();
+        SeedStore.Write(dir.Path, [TestKeys.Ynqs, TestKeys.Dd4x]);
+        var time = CliRunner.Clock();
+        CliRunner.RunEncrypted(dir.Path, Unlocked(), "encrypt");
+        CliRunner.Run(dir.Path, Unlocked(), time, CliRunner.CheapKdf, "backup");
+        byte[] damaged = File.ReadAllBytes(dir.File("api_keys.json"));
+        damaged[^5] ^= 0xFF;
+        File.WriteAllBytes(dir.File("api_keys.json"), damaged);
+        var before = CliRunner.RunEncrypted(dir.Path, Unlocked(), "list");
+
+        var restore = CliRunner.Run(dir.Path, Unlocked(), time, CliRunner.CheapKdf, "restore", "2026-01-15", "--yes");
+        var list = CliRunner.RunEncrypted(dir.Path, Unlocked(), "list");
+
+        Assert.Equal(1, before.ExitCode);
+        Assert.Contains("restore a backup", before.Error);
+        Assert.Equal(0, restore.ExitCode);
+        Assert.Contains($"its bytes were kept in {dir.File("api_keys_unreadable_2026-01-15.json")}", restore.Out);
+        Assert.Equal(damaged, File.ReadAllBytes(dir.File("api_keys_unreadable_2026-01-15.json")));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(dir.File("api_keys_unreadable_2026-01-15.json")));
+        Assert.Contains("Restored 2 keys from " + dir.File("api_keys_2026-01-15.json"), restore.Out);
+        Assert.Equal(0, list.ExitCode);
+        Assert.Contains("2. AIza...dD4X (Active)", list.Out);
+    }
+
     private static TestConsole Unlocked(string input = "") => new(input) { Environment = { ["APIKEYS_PASSPHRASE"] = "backup passphrase" } };
 }

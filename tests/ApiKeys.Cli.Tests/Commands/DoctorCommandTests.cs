@@ -77,6 +77,64 @@ public sealed class DoctorCommandTests
         Assert.Contains("api_keys.json is ignored by git", after.Out);
     }
 
+    [Fact]
+    public void Doctor_StoreErrorQuotingAKey_KeyMaskedInTextAndJson()
+    {
+        using var dir = new TempDirectory();
+        CliRunner.Run(dir.Path, TestKeys.Ynqs + "\n", "add", "--stdin");
+        string keys = File.ReadAllText(dir.File("api_keys.json"));
+        SeedStore.WriteFile(dir.File("api_keys.json"), keys.Replace("\"provider\": \"gemini\"", $"\"provider\": \"{TestKeys.Dd4x}\"", StringComparison.Ordinal));
+
+        // CliRunner fails the test if a whole key appears in either output.
+        var text = CliRunner.Run(dir.Path, "", "doctor");
+        var json = CliRunner.Run(dir.Path, "", "doctor", "--json");
+
+        Assert.Equal(1, text.ExitCode);
+        Assert.Contains("unknown provider", text.Out);
+        Assert.Contains("AIza...dD4X", text.Out);
+        Assert.Contains("unknown provider", json.Out);
+    }
+
+    [Fact]
+    public void DoctorFix_LinkToAFileOutsideTheStore_TargetLeftAsItIsAndReported()
+    {
+        using var dir = new TempDirectory();
+        using var outside = new TempDirectory();
+        SeedStore.Write(dir.Path, [TestKeys.Ynqs]);
+        File.SetUnixFileMode(dir.Path, (UnixFileMode)0b111_101_101);
+        string target = outside.File("shared.txt");
+        File.WriteAllText(target, "not the store's");
+        File.SetUnixFileMode(target, (UnixFileMode)0b110_100_100);
+        File.CreateSymbolicLink(dir.File("api_keys_2026-01-01.json"), target);
+
+        var fix = CliRunner.Run(dir.Path, "", "doctor", "--fix");
+
+        Assert.Equal((UnixFileMode)0b110_100_100, File.GetUnixFileMode(target));
+        Assert.Equal((UnixFileMode)0b111_000_000, File.GetUnixFileMode(dir.Path));
+        Assert.Contains($"apikeys: left {dir.File("api_keys_2026-01-01.json")} as it is: it is a symbolic link to {target}", fix.Error);
+        Assert.Contains($"warn  {dir.File("api_keys_2026-01-01.json")} is a symbolic link to {target}", fix.Out);
+    }
+
+    [Fact]
+    public void DoctorFix_StoreDirectoryIsALink_NothingChangedThroughIt()
+    {
+        using var parent = new TempDirectory();
+        string real = parent.File("real");
+        Directory.CreateDirectory(real);
+        SeedStore.Write(real, [TestKeys.Ynqs]);
+        File.SetUnixFileMode(real, (UnixFileMode)0b111_101_101);
+        File.SetUnixFileMode(Path.Combine(real, "api_keys.json"), (UnixFileMode)0b110_100_100);
+        string link = parent.File("link");
+        Directory.CreateSymbolicLink(link, real);
+
+        var fix = CliRunner.Run(link, "", "doctor", "--fix");
+
+        Assert.Equal((UnixFileMode)0b111_101_101, File.GetUnixFileMode(real));
+        Assert.Equal((UnixFileMode)0b110_100_100, File.GetUnixFileMode(Path.Combine(real, "api_keys.json")));
+        Assert.Contains($"apikeys: left {link} and its files as they are: it is a symbolic link to {real}", fix.Error);
+        Assert.Contains($"fix: apikeys doctor --fix --dir {real}", fix.Error);
+    }
+
     private static void Git(string dir, params string[] args)
     {
         var start = new ProcessStartInfo("git") { WorkingDirectory = dir };

@@ -39,6 +39,59 @@ public sealed class GlobalTests
     }
 
     [Theory]
+    [InlineData("list")]
+    [InlineData("status")]
+    [InlineData("status", "1", "--why")]
+    [InlineData("remove", "1", "--yes")]
+    [InlineData("disable", "1")]
+    [InlineData("check")]
+    [InlineData("backup")]
+    [InlineData("encrypt")]
+    [InlineData("decrypt", "--yes")]
+    [InlineData("passwd")]
+    public void Command_DirThatDoesNotExist_Exit1NoStoreAndNothingCreated(params string[] args)
+    {
+        using var parent = new TempDirectory();
+        string missing = parent.File("typo");
+        var console = new TestConsole { Environment = { ["APIKEYS_PASSPHRASE"] = "a passphrase", ["APIKEYS_NEW_PASSPHRASE"] = "another one" } };
+
+        var result = CliRunner.Run(missing, console, null, args);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("", result.Out);
+        Assert.StartsWith($"apikeys: no store at {missing}; run apikeys init or add a key", result.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(missing));
+    }
+
+    [Theory]
+    [InlineData("add", "--stdin")]
+    [InlineData("import", "--env", "GEMINI_KEY_")]
+    [InlineData("rotate", "--stdin", "--yes")]
+    public void Command_ThatCreatesTheStore_DirThatDoesNotExist_Created(params string[] args)
+    {
+        using var parent = new TempDirectory();
+        string missing = parent.File("new");
+        var console = new TestConsole(TestKeys.Gemini(1) + "\n") { Environment = { ["GEMINI_KEY_1"] = TestKeys.Gemini(1) } };
+
+        var result = CliRunner.Run(missing, console, null, args);
+
+        Assert.Equal(0, result.ExitCode);
+        using var manager = Library.Open(missing);
+        Assert.Single(manager.Keys);
+    }
+
+    [Fact]
+    public void Run_KeyInAnyOptionValue_RefusedBeforeTheCommandRuns()
+    {
+        using var dir = new TempDirectory();
+
+        var result = CliRunner.Run(dir.Path, "", "check", "--base-url", $"https://proxy.example/?key={TestKeys.Gemini(3)}");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("apikeys: refusing a key in --base-url (https://proxy.example/?key=AIza...0003)", result.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("add")]
     [InlineData("list")]
     [InlineData("remove")]

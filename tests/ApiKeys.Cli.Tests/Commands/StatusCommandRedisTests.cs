@@ -74,6 +74,33 @@ public sealed class StatusCommandRedisTests(RedisServer server) : IClassFixture<
     }
 
     [Fact]
+    public void StatusRedis_UrlWithPassword_UsageErrorPasswordMasked()
+    {
+        using var dir = new TempDirectory();
+
+        var result = CliRunner.Run(dir.Path, "", "status", "--redis", "redis://:hunter2-redis-pw@127.0.0.1:6379");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("not a URL (redis://***@127.0.0.1:6379)", result.Error);
+        Assert.DoesNotContain("hunter2", result.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("hunter2-redis-pw@127.0.0.1:{0},connectTimeout=500")]
+    [InlineData("127.0.0.1:{0},password=hunter2-redis-pw,connectTimeout=500")]
+    public void StatusRedis_UnreachableWithPasswordVerbose_PasswordInNoLine(string connection)
+    {
+        using var dir = new TempDirectory();
+        string given = string.Format(System.Globalization.CultureInfo.InvariantCulture, connection, RedisServer.FreePort());
+
+        var result = CliRunner.Run(dir.Path, "", "status", "--redis", given, "--verbose");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith("apikeys: Redis (", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Status_PoolWithoutRedis_UsageError()
     {
         using var dir = new TempDirectory();

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using ApiKeys.Cli.Tests.Support;
 
 namespace ApiKeys.Cli.Tests.EndToEnd;
@@ -66,15 +67,16 @@ public sealed class ProcessTests
         Assert.Contains("KeyStoreException", verbose.Error);
     }
 
-    [Fact]
-    public void Add_ReadOnlyStoreForThisUser_SeedErrorLineWithPathAndFix()
+    [Theory]
+    [InlineData("add")]
+    [InlineData("add", "--stdin")]
+    [InlineData("add", "--stdin", "--json")]
+    [InlineData("disable", "1")]
+    [InlineData("remove", "1", "--yes")]
+    public void Command_ReadOnlyStoreForThisUser_Exit1NotDoneNothingChanged(params string[] args)
     {
-        if (Environment.UserName != "root" || !File.Exists("/usr/bin/setpriv"))
-        {
-            // Root ignores file modes: the test runs the tool as nobody, which needs root and setpriv.
-            return;
-        }
-
+        // Root ignores file modes: the tool runs as nobody, which needs root and setpriv (the test environment has both).
+        Assert.True(Environment.UserName == "root" && File.Exists("/usr/bin/setpriv"), "this test runs the tool as nobody: run it as root with setpriv installed");
         using var dir = new TempDirectory();
         SeedStore.Write(dir.Path, [TestKeys.Gemini(1)]);
         File.SetUnixFileMode(dir.Path, (UnixFileMode)0b111_101_101);
@@ -82,13 +84,39 @@ public sealed class ProcessTests
         File.WriteAllText(dir.File(".apikeys.lock"), "");
         File.SetUnixFileMode(dir.File(".apikeys.lock"), (UnixFileMode)0b110_110_110);
         File.SetUnixFileMode(Path.GetDirectoryName(dir.Path)!, (UnixFileMode)0b111_111_111);
+        byte[] before = File.ReadAllBytes(dir.File("api_keys.json"));
 
-        var result = CliBinary.RunAs("65534", dir.Path, TestKeys.Gemini(2) + "\n", "--allow-shared", "add");
+        var result = CliBinary.RunAs("65534", dir.Path, TestKeys.Gemini(2) + "\n", ["--allow-shared", .. args]);
 
         Assert.Equal(1, result.ExitCode);
-        Assert.StartsWith("ERROR - Failed to save keys: Permission denied (", result.Error, StringComparison.Ordinal);
-        Assert.Contains("fix: ", result.Error);
+        Assert.Contains("Failed to save keys: Permission denied (", result.Error);
+        Assert.Contains("nothing was changed on disk; fix: ", result.Error);
         Assert.DoesNotContain("Key added successfully", result.Out);
-        Assert.Single(Library.Open(dir.Path).Keys);
+        Assert.DoesNotContain("Added AIza", result.Out);
+        Assert.DoesNotContain("\"outcome\": \"added\"", result.Out);
+        Assert.DoesNotContain("Disabled key", result.Out);
+        Assert.DoesNotContain("Removed key", result.Out);
+        Assert.Equal(before, File.ReadAllBytes(dir.File("api_keys.json")));
+    }
+
+    [Fact]
+    public void List_OutputAppendedToAFile_WrittenAfterWhatWasThere()
+    {
+        using var dir = new TempDirectory();
+        SeedStore.Write(dir.Path, [TestKeys.Ynqs]);
+        string log = dir.File("log.txt");
+        File.WriteAllText(log, "a line written before\n");
+        var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add($"{CliBinary.ShellCommand(dir.Path, "list")} >> {CliBinary.Quote(log)} 2>&1");
+        start.Environment["NO_COLOR"] = "1";
+
+        using (var process = Process.Start(start)!)
+        {
+            Assert.True(process.WaitForExit(60_000));
+            Assert.Equal(0, process.ExitCode);
+        }
+
+        Assert.Equal("a line written before\nStored API Keys:\n1. AIza...YNQs (Active)\n", File.ReadAllText(log));
     }
 }

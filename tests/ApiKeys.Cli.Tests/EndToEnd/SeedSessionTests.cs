@@ -26,6 +26,7 @@ public sealed class SeedSessionTests
         Assert.DoesNotContain("CANARY", pty.Screen, StringComparison.Ordinal);
         Assert.DoesNotContain("*", pty.Screen, StringComparison.Ordinal);
         TestKeys.AssertNoKey(pty.Screen);
+        Assert.DoesNotContain('\u001b', pty.RawScreen);
         Assert.Equal([TestKeys.Ynqs], Library.Open(dir.Path).Keys.Select(k => k.Secret));
     }
 

@@ -17,7 +17,7 @@ internal sealed partial class PtySession : IDisposable
     private readonly Thread _reader;
     private int _seen;
 
-    private PtySession(string shellCommand)
+    private PtySession(string shellCommand, bool noColor = true)
     {
         var start = new ProcessStartInfo("script")
         {
@@ -31,7 +31,15 @@ internal sealed partial class PtySession : IDisposable
             start.ArgumentList.Add(a);
         }
 
-        start.Environment["NO_COLOR"] = "1";
+        if (noColor)
+        {
+            start.Environment["NO_COLOR"] = "1";
+        }
+        else
+        {
+            start.Environment.Remove("NO_COLOR");
+        }
+
         start.Environment["TERM"] = "xterm";
         _process = Process.Start(start)!;
         _reader = new Thread(Pump) { IsBackground = true };
@@ -40,6 +48,9 @@ internal sealed partial class PtySession : IDisposable
 
     /// <summary>The tool's console on <paramref name="dir"/>.</summary>
     public static PtySession Start(string dir, params string[] args) => new("exec " + CliBinary.ShellCommand(dir, args));
+
+    /// <summary>The tool on <paramref name="dir"/> with NO_COLOR unset (TERM=xterm): colour allowed.</summary>
+    public static PtySession StartInColour(string dir, params string[] args) => new("exec " + CliBinary.ShellCommand(dir, args), noColor: false);
 
     /// <summary>Any shell command line on the terminal.</summary>
     public static PtySession StartShell(string command) => new(command);
@@ -57,6 +68,18 @@ internal sealed partial class PtySession : IDisposable
     }
 
     public string[] Lines => Screen.Split('\n');
+
+    /// <summary>Every character the terminal received, escape sequences included (carriage returns removed).</summary>
+    public string RawScreen
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _screen.ToString().Replace("\r", "", StringComparison.Ordinal);
+            }
+        }
+    }
 
     /// <summary>Waits until <paramref name="text"/> is shown after what earlier waits consumed.</summary>
     public void WaitFor(string text)

@@ -114,7 +114,8 @@ public sealed class RedisServer : IDisposable
         }
     }
 
-    private static int FreePort()
+    /// <summary>A loopback port nothing listens on (the listener that found it is stopped).</summary>
+    internal static int FreePort()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
