@@ -24,6 +24,16 @@ public sealed partial class ApiKeyManager
         {
             DrainExpired_NeedsLock(lane, now);
         }
+        else if (model is null)
+        {
+            // No model named: prefer a key with no cooldown at all (the request may be for the model another key was
+            // just limited on); any key usable for some model only when no such key is left.
+            DrainExpired_NeedsLock(_clean, now);
+            if (_clean.Ring.Count > 0)
+            {
+                lane = _clean;
+            }
+        }
 
         var ring = lane.Ring;
         int tries = lane.Model is null && model is not null ? ring.Count : 1;
@@ -70,7 +80,7 @@ public sealed partial class ApiKeyManager
     private DateTimeOffset Now_NeedsLock(string? model)
     {
         bool timeMatters = _default.HasScheduled || _guard.BackOffUntil is not null || _options.RequestLimits.Count > 0
-            || _options.MaxLeasesPerKey is not null || (model is not null && _lanes.Count > 0);
+            || _options.MaxLeasesPerKey is not null || (model is not null ? _lanes.Count > 0 : _clean.HasScheduled);
         return timeMatters ? Clock_NeedsLock() : DateTimeOffset.MinValue;
     }
 
@@ -111,7 +121,8 @@ public sealed partial class ApiKeyManager
 
             bool wasIn = lane.Ring.Contains(index);
             Reconcile_NeedsLock(slot, now, restoring: true);
-            if (!wasIn && lane.Ring.Contains(index))
+            // The lane without cooldowns says nothing new: the default or a model lane tells of every return.
+            if (!wasIn && lane.Ring.Contains(index) && !lane.WithoutCooldowns)
             {
                 (_pendingNotices ??= []).Add(new KeyEventArgs(KeyEventKind.Restored, slot.Key.Id, slot.Mask, now, model: lane.Model));
             }
@@ -164,6 +175,7 @@ public sealed partial class ApiKeyManager
         }
 
         ReconcileIn_NeedsLock(_default, slot, now, restoring);
+        ReconcileIn_NeedsLock(_clean, slot, now, restoring);
         foreach (var lane in _lanes.Values)
         {
             ReconcileIn_NeedsLock(lane, slot, now, restoring);
@@ -235,6 +247,18 @@ public sealed partial class ApiKeyManager
             until = until is { } u && u > modelUntil ? u : modelUntil;
         }
 
+        if (lane.WithoutCooldowns && state.Models.Count > 0)
+        {
+            foreach (var (_, modelBlock) in state.Models)
+            {
+                // Blocks until revalidation are not cooldowns: the key may serve every other model for good.
+                if (modelBlock.Until is { } modelUntil && modelUntil > now && (until is null || modelUntil > until))
+                {
+                    until = modelUntil;
+                }
+            }
+        }
+
         if (until is not null)
         {
             return SlotState.Cooling;
@@ -263,7 +287,7 @@ public sealed partial class ApiKeyManager
             && t.Effect is KeyEffect.Cooling or KeyEffect.ModelCooling or KeyEffect.ModelDisabled or KeyEffect.Disabled)
         {
             bool excuse = _guard.IsTripped(failure.Kind, now);
-            if (!excuse && (undo = _guard.Record(failure.Kind, slot, before, now, _default.Ring, _options)) is not null)
+            if (!excuse && (undo = _guard.Record(outcome, slot, before, now, _default.Ring, _options)) is not null)
             {
                 excuse = true;
                 (notices ??= []).Add(new EnvironmentFaultNotice(failure.Kind, undo.Select(e => e.Slot.Key.Id).Distinct().Count(), _guard.BackOffUntil!.Value));
@@ -286,7 +310,7 @@ public sealed partial class ApiKeyManager
                 kind == KeyEventKind.Disabled ? t.State.DisabledReason ?? outcome.Failure.Message : Describe(t.State, outcome.Failure)));
         }
 
-        if (t.ProjectWide && t.Until is { } until && slot.Project is { } project && _byProject.TryGetValue(project, out var siblings))
+        if (t.ProjectWide && slot.Project is { } project && _byProject.TryGetValue(project, out var siblings))
         {
             foreach (var sibling in siblings)
             {
@@ -296,19 +320,20 @@ public sealed partial class ApiKeyManager
                 }
 
                 var sb = sibling.State;
-                var cooled = KeyStatePolicy.ApplyProjectCooldown(sb, t.Model, until, outcome.Failure!.Kind, now);
-                if (!ReferenceEquals(cooled, sb))
+                var changed = KeyStatePolicy.ApplyToProjectSibling(sb, t, outcome.Failure!.Kind, now);
+                if (!ReferenceEquals(changed, sb))
                 {
-                    SetState_NeedsLock(sibling, cooled, sb, now);
-                    (notices ??= []).Add(new KeyEventArgs(KeyEventKind.Cooling, sibling.Key.Id, sibling.Mask, now, outcome.Failure.Kind, until, t.Model,
-                        $"project {project} is limited"));
+                    SetState_NeedsLock(sibling, changed, sb, now);
+                    bool disabled = t.Effect == KeyEffect.Disabled;
+                    (notices ??= []).Add(new KeyEventArgs(disabled ? KeyEventKind.Disabled : KeyEventKind.Cooling, sibling.Key.Id, sibling.Mask, now,
+                        outcome.Failure.Kind, t.Until, t.Model, disabled ? changed.DisabledReason : $"project {project} is limited"));
                 }
             }
         }
 
-        if (t.State.Failures >= _options.AlertAfterConsecutiveFailures && before.Failures < _options.AlertAfterConsecutiveFailures)
+        if (t.Alert || (t.State.Failures >= _options.AlertAfterConsecutiveFailures && before.Failures < _options.AlertAfterConsecutiveFailures))
         {
-            (notices ??= []).Add(new KeyAlertEventArgs(slot.Key.Id, slot.Mask, t.State.Failures, t.State.LastError));
+            (notices ??= []).Add(new KeyAlertEventArgs(slot.Key.Id, slot.Mask, t.State.Failures, t.State.LastError, t.Alert ? t.State.DisabledReason : null));
         }
 
         if (undo is not null)
@@ -321,7 +346,9 @@ public sealed partial class ApiKeyManager
                     continue;
                 }
 
-                var restored = entry.Before with
+                // Its strike or escalation is undone; a cooldown the server asked for stays (the policy keeps it for excused failures).
+                var excused = KeyStatePolicy.Apply(entry.Before, KeyOutcome.Excused(entry.Failure, entry.Model), entry.At, _options, 0.5).State;
+                var restored = excused with
                 {
                     TotalSuccesses = current.TotalSuccesses,
                     TotalFailures = current.TotalFailures,
@@ -419,6 +446,9 @@ public sealed partial class ApiKeyManager
     }
 
     private List<KeyEventArgs>? _pendingNotices;
+
+    // The usable keys with no cooldown for any model: what picks for no model prefer (see Pick_NeedsLock).
+    private readonly KeyLane _clean = new(null, withoutCooldowns: true);
 
     private enum SlotState
     {

@@ -34,14 +34,17 @@ public static class KeyStatePolicy
 
         if (!keyFault)
         {
-            return new(counted, KeyEffect.None);
+            // The environment-fault guard excuses strikes and escalation, never a cooldown the server asked for.
+            return outcome.IsExcused && failure.IsKeyFault && failure.Kind == FailureKind.RateLimited
+                ? RateLimited(counted, failure, outcome.Model, now, options, jitter, excused: true)
+                : new(counted, KeyEffect.None);
         }
 
         string? model = outcome.Model;
         switch (failure.Kind)
         {
             case FailureKind.RateLimited:
-                return RateLimited(counted, failure, model, now, options, jitter);
+                return RateLimited(counted, failure, model, now, options, jitter, excused: false);
 
             case FailureKind.ModelUnavailable when model is not null:
                 return new(BlockModel(counted, model, null, FailureKind.ModelUnavailable, now), KeyEffect.ModelDisabled, null, model);
@@ -49,16 +52,21 @@ public static class KeyStatePolicy
             case FailureKind.Forbidden when failure.IsServiceBlocked && model is not null:
                 return new(BlockModel(counted, model, null, FailureKind.Forbidden, now), KeyEffect.ModelDisabled, null, model);
 
+            case FailureKind.Forbidden when failure.Detail == FailureDetail.ServiceDisabled:
+                // The API is off for the whole project: no key of it can work until someone enables it.
+                return new(Disable(counted, failure.Kind, DisabledReasons.ServiceDisabled(failure.Service, counted.LearnedProject), now), KeyEffect.Disabled, ProjectWide: true);
+
+            case FailureKind.Forbidden when failure.IsKeyRestriction:
+                return new(Disable(counted, failure.Kind, DisabledReasons.Restriction(failure), now), KeyEffect.Disabled);
+
+            case FailureKind.Suspended when failure.Detail == FailureDetail.Leaked:
+                return new(Disable(counted, failure.Kind, DisabledReasons.Leaked, now), KeyEffect.Disabled, Alert: true);
+
             case FailureKind.ModelUnavailable:
             case FailureKind.Forbidden when failure.IsServiceBlocked:
             case FailureKind.InvalidKey:
             case FailureKind.Suspended:
-                return new(counted with
-                {
-                    DisabledKind = failure.Kind,
-                    DisabledReason = failure.Message ?? Describe(failure.Kind),
-                    DisabledAt = now,
-                }, KeyEffect.Disabled);
+                return new(Disable(counted, failure.Kind, failure.Message ?? DisabledReasons.Describe(failure.Kind), now), KeyEffect.Disabled);
 
             case FailureKind.Billing:
             {
@@ -76,6 +84,28 @@ public static class KeyStatePolicy
             default:
                 return Strike(counted, failure.Kind, now, options, jitter);
         }
+    }
+
+    /// <summary>
+    /// Applies to another key of the same project what <paramref name="transition"/> (a <see cref="KeyTransition.ProjectWide"/> one)
+    /// did to its key: the same cooldown (never shortening one already set), or the same disable (never replacing one already set).
+    /// </summary>
+    /// <param name="sibling">The other key's state.</param>
+    /// <param name="transition">The transition of the key that failed.</param>
+    /// <param name="kind">The failure's kind.</param>
+    /// <param name="now">The time.</param>
+    /// <returns>The sibling's new state, or <paramref name="sibling"/> itself when nothing changes.</returns>
+    public static KeyState ApplyToProjectSibling(KeyState sibling, KeyTransition transition, FailureKind kind, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(sibling);
+        if (transition.Effect == KeyEffect.Disabled)
+        {
+            return sibling.DisabledKind is not null || transition.State is not { DisabledKind: { } disabled } failed
+                ? sibling
+                : sibling with { DisabledKind = disabled, DisabledReason = failed.DisabledReason, DisabledAt = now, UpdatedAt = now };
+        }
+
+        return transition.Until is { } until ? ApplyProjectCooldown(sibling, transition.Model, until, kind, now) : sibling;
     }
 
     /// <summary>Cools <paramref name="state"/> because another key of its project was limited (never shortens a cooldown already set).</summary>
@@ -237,30 +267,24 @@ public static class KeyStatePolicy
         model is not null && state.Models.Count > 0 && state.Models.TryGetValue(model, out var block) && !block.IsActive(now)
         && (now - block.Since) >= options.CooldownDecay;
 
-    private static KeyTransition RateLimited(KeyState state, KeyFailure failure, string? model, DateTimeOffset now, ApiKeyManagerOptions options, double jitter)
+    private static KeyTransition RateLimited(KeyState state, KeyFailure failure, string? model, DateTimeOffset now, ApiKeyManagerOptions options, double jitter, bool excused)
     {
-        int level = model is not null && state.Models.TryGetValue(model, out var existing) ? existing.Level : state.CooldownLevel;
-        DateTimeOffset until;
-        bool escalated = false;
-        if (failure.Scope == RateLimitScope.Day)
+        var asked = ServerCooldownEnd(failure, now, options);
+        if (asked is null && excused)
         {
-            // A daily quota's retry delay is misleading: nothing comes back before the quota resets.
-            until = DailyQuota.NextReset(now, options.DailyQuotaTimeZone);
-        }
-        else if (failure.RetryAfter is { } retryAfter && retryAfter > TimeSpan.Zero)
-        {
-            until = now + retryAfter;
-        }
-        else
-        {
-            until = now + Escalate(options.BaseCooldown, level, options.MaxCooldown, options.JitterRatio, jitter);
-            escalated = true;
+            return new(state, KeyEffect.None);
         }
 
+        int level = model is not null && state.Models.TryGetValue(model, out var existing) ? existing.Level : state.CooldownLevel;
+        bool escalated = asked is null;
+        var until = asked ?? now + Escalate(options.BaseCooldown, level, options.MaxCooldown, options.JitterRatio, jitter);
         int nextLevel = escalated ? level + 1 : level;
+
+        // An excused failure changed nothing but counters so far: the cooldown it keeps is a change the merge must see.
+        var updated = excused ? state with { UpdatedAt = now } : state;
         if (model is null)
         {
-            return new(state with
+            return new(updated with
             {
                 BlockedUntil = Later(state.BlockedUntil, until),
                 BlockKind = FailureKind.RateLimited,
@@ -269,10 +293,21 @@ public static class KeyStatePolicy
             }, KeyEffect.Cooling, until, null, ProjectWide: true);
         }
 
-        return new(state with
+        return new(updated with
         {
             Models = state.Models.SetItem(model, new ModelBlock(until, FailureKind.RateLimited, nextLevel, now)),
         }, KeyEffect.ModelCooling, until, model, ProjectWide: true);
+    }
+
+    /// <summary>The end of the cooldown the server stated: its retry delay, or a daily quota's reset (whose retry delay is misleading).</summary>
+    private static DateTimeOffset? ServerCooldownEnd(KeyFailure failure, DateTimeOffset now, ApiKeyManagerOptions options)
+    {
+        if (failure.Scope == RateLimitScope.Day)
+        {
+            return DailyQuota.NextReset(now, options.DailyQuotaTimeZone);
+        }
+
+        return failure.RetryAfter is { } retryAfter && retryAfter > TimeSpan.Zero ? now + retryAfter : null;
     }
 
     private static KeyTransition Strike(KeyState state, FailureKind kind, DateTimeOffset now, ApiKeyManagerOptions options, double jitter)
@@ -294,6 +329,9 @@ public static class KeyStatePolicy
         }, KeyEffect.Cooling, until);
     }
 
+    private static KeyState Disable(KeyState state, FailureKind kind, string reason, DateTimeOffset now) =>
+        state with { DisabledKind = kind, DisabledReason = reason, DisabledAt = now };
+
     private static KeyState BlockModel(KeyState state, string model, DateTimeOffset? until, FailureKind kind, DateTimeOffset now) =>
         state with { Models = state.Models.SetItem(model, new ModelBlock(until, kind, 0, now)) };
 
@@ -302,14 +340,4 @@ public static class KeyStatePolicy
 
     private static KeyError? Newer(KeyError? a, KeyError? b) =>
         a is null ? b : b is null ? a : a.At > b.At ? a : b;
-
-    internal static string Describe(FailureKind kind) => kind switch
-    {
-        FailureKind.InvalidKey => "the key is invalid or expired",
-        FailureKind.Suspended => "the key's project is suspended",
-        FailureKind.Forbidden => "the key is blocked for this service",
-        FailureKind.ModelUnavailable => "no model is offered to this key",
-        FailureKind.Billing => "billing: credit used up",
-        _ => kind.ToString(),
-    };
 }
