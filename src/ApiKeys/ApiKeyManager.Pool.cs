@@ -267,110 +267,6 @@ public sealed partial class ApiKeyManager
         return _options.MaxLeasesPerKey is { } cap && slot.InFlight >= cap ? SlotState.Busy : SlotState.Usable;
     }
 
-    private bool ApplyOutcome_NeedsLock(KeySlot slot, KeyOutcome outcome, DateTimeOffset now, ref List<object>? notices)
-    {
-        if (outcome.IsSuccess && _pendingNotices is not { Count: > 0 } && KeyStatePolicy.IsCounterOnlySuccess(slot.Blocks, outcome.Model, now, _options))
-        {
-            // The common case: only the counters change. Count it without making a new state.
-            slot.AddSuccess(now);
-            MarkDirty_NeedsLock(slot);
-            return false;
-        }
-
-        var before = slot.State;
-        List<EnvironmentFaultGuard.Entry>? undo = null;
-        double jitter = outcome.Failure is null ? 0.5 : _random.NextDouble();
-        var t = KeyStatePolicy.Apply(before, outcome, now, _options, jitter);
-
-        // The guard counts failures that would take a key out (a strike below the threshold takes none out).
-        if (_options.EnvironmentFaultGuard && outcome.Failure is { } failure && !outcome.IsExcused
-            && t.Effect is KeyEffect.Cooling or KeyEffect.ModelCooling or KeyEffect.ModelDisabled or KeyEffect.Disabled)
-        {
-            bool excuse = _guard.IsTripped(failure.Kind, now);
-            if (!excuse && (undo = _guard.Record(outcome, slot, before, now, _default.Ring, _options)) is not null)
-            {
-                excuse = true;
-                (notices ??= []).Add(new EnvironmentFaultNotice(failure.Kind, undo.Select(e => e.Slot.Key.Id).Distinct().Count(), _guard.BackOffUntil!.Value));
-            }
-
-            if (excuse)
-            {
-                outcome = KeyOutcome.Excused(failure, outcome.Model);
-                t = KeyStatePolicy.Apply(before, outcome, now, _options, jitter);
-            }
-        }
-
-        SetState_NeedsLock(slot, t.State, before, now);
-        bool transition = !before.SameBlocks(t.State);
-
-        if (t.Effect is KeyEffect.Cooling or KeyEffect.ModelCooling or KeyEffect.ModelDisabled or KeyEffect.Disabled)
-        {
-            var kind = t.Effect is KeyEffect.Cooling or KeyEffect.ModelCooling ? KeyEventKind.Cooling : KeyEventKind.Disabled;
-            (notices ??= []).Add(new KeyEventArgs(kind, slot.Key.Id, slot.Mask, now, outcome.Failure!.Kind, t.Until, t.Model,
-                kind == KeyEventKind.Disabled ? t.State.DisabledReason ?? outcome.Failure.Message : Describe(t.State, outcome.Failure)));
-        }
-
-        if (t.ProjectWide && slot.Project is { } project && _byProject.TryGetValue(project, out var siblings))
-        {
-            foreach (var sibling in siblings)
-            {
-                if (sibling == slot)
-                {
-                    continue;
-                }
-
-                var sb = sibling.State;
-                var changed = KeyStatePolicy.ApplyToProjectSibling(sb, t, outcome.Failure!.Kind, now);
-                if (!ReferenceEquals(changed, sb))
-                {
-                    SetState_NeedsLock(sibling, changed, sb, now);
-                    bool disabled = t.Effect == KeyEffect.Disabled;
-                    (notices ??= []).Add(new KeyEventArgs(disabled ? KeyEventKind.Disabled : KeyEventKind.Cooling, sibling.Key.Id, sibling.Mask, now,
-                        outcome.Failure.Kind, t.Until, t.Model, disabled ? changed.DisabledReason : $"project {project} is limited"));
-                }
-            }
-        }
-
-        if (t.Alert || (t.State.Failures >= _options.AlertAfterConsecutiveFailures && before.Failures < _options.AlertAfterConsecutiveFailures))
-        {
-            (notices ??= []).Add(new KeyAlertEventArgs(slot.Key.Id, slot.Mask, t.State.Failures, t.State.LastError, t.Alert ? t.State.DisabledReason : null));
-        }
-
-        if (undo is not null)
-        {
-            foreach (var entry in undo)
-            {
-                var current = entry.Slot.State;
-                if (entry.Slot == slot || entry.Slot.Removed || current.UpdatedAt != entry.At)
-                {
-                    continue;
-                }
-
-                // Its strike or escalation is undone; a cooldown the server asked for stays (the policy keeps it for excused failures).
-                var excused = KeyStatePolicy.Apply(entry.Before, KeyOutcome.Excused(entry.Failure, entry.Model), entry.At, _options, 0.5).State;
-                var restored = excused with
-                {
-                    TotalSuccesses = current.TotalSuccesses,
-                    TotalFailures = current.TotalFailures,
-                    LastUsed = current.LastUsed,
-                    LastFailed = current.LastFailed,
-                    LastError = current.LastError,
-                    UpdatedAt = now,
-                };
-                SetState_NeedsLock(entry.Slot, restored, current, now);
-                transition = true;
-            }
-        }
-
-        if (_pendingNotices is { Count: > 0 })
-        {
-            (notices ??= []).AddRange(_pendingNotices);
-            _pendingNotices.Clear();
-        }
-
-        return transition;
-    }
-
     /// <summary>Sets a slot's state, marks it for the store, and moves it between lanes when its blocks changed.</summary>
     private void SetState_NeedsLock(KeySlot slot, KeyState state, KeyState before, DateTimeOffset now)
     {
@@ -428,23 +324,6 @@ public sealed partial class ApiKeyManager
         }
     }
 
-    private static string Describe(KeyState state, KeyFailure failure)
-    {
-        if (failure.Kind == FailureKind.RateLimited)
-        {
-            return failure.Scope switch
-            {
-                RateLimitScope.Day => "daily quota exhausted",
-                RateLimitScope.Minute => "per-minute quota exhausted",
-                _ => "rate limited",
-            };
-        }
-
-        return failure.Kind == FailureKind.Billing
-            ? "billing: credit used up"
-            : $"{state.Failures} consecutive failures";
-    }
-
     private List<KeyEventArgs>? _pendingNotices;
 
     // The usable keys with no cooldown for any model: what picks for no model prefer (see Pick_NeedsLock).
@@ -457,6 +336,4 @@ public sealed partial class ApiKeyManager
         Busy,
         Out,
     }
-
-    private sealed record EnvironmentFaultNotice(FailureKind Kind, int Keys, DateTimeOffset Until);
 }
