@@ -80,7 +80,12 @@ public sealed partial class ApiKeyHandler : DelegatingHandler
         ArgumentNullException.ThrowIfNull(request);
         string? model = _options.ModelSelector is { } select ? select(request) : GeminiRequest.Model(request.RequestUri);
         request.RequestUri = GeminiRequest.WithoutKeyInQuery(request.RequestUri);
-        bool replayable = await MakeReplayableAsync(request, async, cancellationToken).ConfigureAwait(false);
+        bool modelFromBody = model is null && _options.ReadModelFromBody && GeminiRequest.IsJson(request.Content);
+        bool replayable = await MakeReplayableAsync(request, async, modelFromBody, cancellationToken).ConfigureAwait(false);
+        if (modelFromBody && replayable)
+        {
+            model = await GeminiRequest.ModelInBodyAsync(request.Content!, async, cancellationToken).ConfigureAwait(false);
+        }
 
         HttpResponseMessage? last = null;
         int backoffs = 0;
@@ -193,7 +198,12 @@ public sealed partial class ApiKeyHandler : DelegatingHandler
 
     private static bool IsTransport(Exception ex) => ex is HttpRequestException or OperationCanceledException or IOException or TimeoutException;
 
-    private async ValueTask<bool> MakeReplayableAsync(HttpRequestMessage request, bool async, CancellationToken cancellationToken)
+    /// <summary>Makes the content replayable (from its own bytes, or buffered once); false when it can be sent only once.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="async">Whether to buffer asynchronously.</param>
+    /// <param name="forModel">Whether the body is to be read for the model: buffered even for a single attempt.</param>
+    /// <param name="cancellationToken">Stops the buffering.</param>
+    private async ValueTask<bool> MakeReplayableAsync(HttpRequestMessage request, bool async, bool forModel, CancellationToken cancellationToken)
     {
         if (request.Content is null)
         {
@@ -206,7 +216,7 @@ public sealed partial class ApiKeyHandler : DelegatingHandler
             return true;
         }
 
-        if (!_options.BufferRequestContent || _options.MaxAttempts == 1)
+        if (!_options.BufferRequestContent || (_options.MaxAttempts == 1 && !forModel))
         {
             return false;
         }

@@ -1,11 +1,15 @@
 using System.ComponentModel.DataAnnotations;
 using ApiKeys.Http.Classification;
+using ApiKeys.Keys;
 
 namespace ApiKeys.Http;
 
 /// <summary>How <see cref="ApiKeyHandler"/> sends keys, classifies answers and retries.</summary>
 public sealed class ApiKeyHandlerOptions
 {
+    /// <summary>The base address of Gemini's OpenAI-compatible endpoint (for <c>OpenAIClientOptions.Endpoint</c>); see <see cref="UseGeminiOpenAICompatibility"/>.</summary>
+    public const string GeminiOpenAIEndpoint = "https://generativelanguage.googleapis.com/v1beta/openai/";
+
     /// <summary>Where the key goes.</summary>
     /// <value>The default is <see cref="KeyPlacement.GoogApiKeyHeader"/> (Gemini).</value>
     public KeyPlacement Placement { get; set; } = KeyPlacement.GoogApiKeyHeader;
@@ -15,9 +19,22 @@ public sealed class ApiKeyHandlerOptions
     [Required]
     public string HeaderName { get; set; } = "x-api-key";
 
-    /// <summary>How the answers are read; null: <see cref="GeminiResponseClassifier"/> for the Gemini header, else <see cref="GenericResponseClassifier"/>.</summary>
+    /// <summary>
+    /// How the answers are read. Null: by <see cref="Upstream"/>; without it, <see cref="GeminiResponseClassifier"/> for the
+    /// Gemini header, and otherwise the upstream decides: a Gemini host (<c>*.googleapis.com</c>) or a Gemini-shaped error
+    /// body (<c>google.rpc.Status</c>, also wrapped in an array) is read as Gemini's, anything else by
+    /// <see cref="GenericResponseClassifier"/>. The key's placement alone never makes Gemini's errors generic.
+    /// </summary>
     /// <value>The default is null.</value>
     public IResponseClassifier? Classifier { get; set; }
+
+    /// <summary>
+    /// The API behind the client, when known, for reading its errors: <see cref="KeyProvider.Gemini"/> reads them with
+    /// <see cref="GeminiResponseClassifier"/> (whatever the key's placement), any other provider with
+    /// <see cref="GenericResponseClassifier"/>. Null: see <see cref="Classifier"/>. Ignored when <see cref="Classifier"/> is set.
+    /// </summary>
+    /// <value>The default is null.</value>
+    public KeyProvider? Upstream { get; set; }
 
     /// <summary>The most attempts for one request, each with another key when the failure allows it.</summary>
     /// <value>The default is 3.</value>
@@ -53,6 +70,38 @@ public sealed class ApiKeyHandlerOptions
     /// <value>The default is null.</value>
     public Func<HttpRequestMessage, string?>? ModelSelector { get; set; }
 
-    internal IResponseClassifier ResolveClassifier(TimeProvider time) =>
-        Classifier ?? (Placement == KeyPlacement.GoogApiKeyHeader ? new GeminiResponseClassifier(time) : new GenericResponseClassifier(time));
+    /// <summary>
+    /// Whether a request whose path (or <see cref="ModelSelector"/>) names no model takes it from its JSON body's top-level
+    /// <c>"model"</c> (<c>"gemini-2.5-flash"</c> or <c>"models/gemini-2.5-flash"</c>), as OpenAI-style endpoints send it. The
+    /// body is scanned once, from the buffered content (no second copy), and only until the model is found; content that
+    /// cannot be buffered (<see cref="BufferRequestContent"/> off) is not read.
+    /// </summary>
+    /// <value>The default is true.</value>
+    public bool ReadModelFromBody { get; set; } = true;
+
+    /// <summary>
+    /// Sets these options for Gemini's OpenAI-compatible endpoint (<see cref="GeminiOpenAIEndpoint"/>), as the OpenAI SDKs call
+    /// it: the key as <c>Authorization: Bearer</c>, answers read as Gemini's (<see cref="Upstream"/> =
+    /// <see cref="KeyProvider.Gemini"/>, so <c>API_KEY_INVALID</c> disables the key and quota errors cool it for the model
+    /// they name), and the model taken from the JSON body (<see cref="ReadModelFromBody"/>). Other options are left as they are.
+    /// </summary>
+    /// <returns>These options.</returns>
+    /// <example><code>
+    /// services.AddHttpClient("gemini-openai").AddApiKeyRotation(o => o.UseGeminiOpenAICompatibility());
+    /// </code></example>
+    public ApiKeyHandlerOptions UseGeminiOpenAICompatibility()
+    {
+        Placement = KeyPlacement.BearerToken;
+        Upstream = KeyProvider.Gemini;
+        ReadModelFromBody = true;
+        return this;
+    }
+
+    internal IResponseClassifier ResolveClassifier(TimeProvider time) => Classifier ?? Upstream switch
+    {
+        KeyProvider.Gemini => new GeminiResponseClassifier(time),
+        not null => new GenericResponseClassifier(time),
+        null when Placement == KeyPlacement.GoogApiKeyHeader => new GeminiResponseClassifier(time),
+        null => new UpstreamResponseClassifier(time),
+    };
 }

@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 
 namespace ApiKeys.Http;
 
-/// <summary>What the handler reads from a request's URL: the model, and a key that must not travel there.</summary>
+/// <summary>What the handler reads from a request: the model (in the URL, else in the JSON body), and a key that must not travel in the URL.</summary>
 internal static partial class GeminiRequest
 {
     /// <summary>The model in <c>/v1beta/models/{model}:{method}</c> (or <c>/models/{model}</c>); null when there is none.</summary>
@@ -24,6 +24,29 @@ internal static partial class GeminiRequest
         int end = rest.IndexOfAny(':', '/', '?');
         var model = end < 0 ? rest : rest[..end];
         return model.IsEmpty ? null : Uri.UnescapeDataString(model.ToString());
+    }
+
+    /// <summary>Whether <paramref name="content"/> says it is JSON (or says nothing): the only bodies scanned for a model.</summary>
+    public static bool IsJson(HttpContent? content) =>
+        content is not null && (content.Headers.ContentType?.MediaType is not { } type || type.Contains("json", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// The body's top-level <c>"model"</c> (OpenAI-style requests), read from replayable content: its own bytes or its buffer
+    /// are written once into a <see cref="JsonModelScanner"/>, which keeps nothing but the model.
+    /// </summary>
+    public static async ValueTask<string?> ModelInBodyAsync(HttpContent content, bool async, CancellationToken cancellationToken)
+    {
+        using var scanner = new JsonModelScanner();
+        if (async)
+        {
+            await content.CopyToAsync(scanner, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            content.CopyTo(scanner, null, cancellationToken);
+        }
+
+        return scanner.Model;
     }
 
     /// <summary>The URI without a <c>key=</c> query parameter (keys go in a header: URLs end up in logs and proxies).</summary>

@@ -99,11 +99,11 @@ public sealed partial class RedisKeyPool
         }
 
         RaiseFor(id, transition, failure, previousFailures);
-        if (transition.ProjectWide && transition.Until is { } until)
+        if (transition.ProjectWide)
         {
             try
             {
-                CoolProject(id, transition, until, failure.Kind);
+                ApplyToProject(id, transition, failure.Kind);
             }
             catch (RedisKeyPoolUnavailableException e)
             {
@@ -116,8 +116,8 @@ public sealed partial class RedisKeyPool
         return status;
     }
 
-    /// <summary>Cools every other key of the key's project (configured here, registered by any process, or learned from an error).</summary>
-    private void CoolProject(string id, KeyTransition transition, DateTimeOffset until, FailureKind kind)
+    /// <summary>Cools or disables every other key of the key's project (configured here, registered by any process, or learned from an error).</summary>
+    private void ApplyToProject(string id, KeyTransition transition, FailureKind kind)
     {
         string? project = (_slotById.TryGetValue(id, out int slot) ? _keys[slot].Project : null) ?? transition.State.LearnedProject;
         if (project is null)
@@ -142,7 +142,7 @@ public sealed partial class RedisKeyPool
         siblings.Remove(id);
         foreach (var sibling in siblings.Order(StringComparer.Ordinal))
         {
-            Change(sibling, (state, now) => KeyStatePolicy.ApplyProjectCooldown(state, transition.Model, until, kind, now), leaseId: null);
+            Change(sibling, (state, now) => KeyStatePolicy.ApplyToProjectSibling(state, transition, kind, now), leaseId: null);
         }
     }
 
@@ -226,9 +226,9 @@ public sealed partial class RedisKeyPool
         }
 
         int threshold = _options.AlertAfterConsecutiveFailures;
-        if (Alert is not null && transition.State.Failures >= threshold && previousFailures < threshold)
+        if (Alert is not null && (transition.Alert || (transition.State.Failures >= threshold && previousFailures < threshold)))
         {
-            Raise(Alert, new KeyAlertEventArgs(id, MaskOf(id), transition.State.Failures, transition.State.LastError));
+            Raise(Alert, new KeyAlertEventArgs(id, MaskOf(id), transition.State.Failures, transition.State.LastError, transition.Alert ? transition.State.DisabledReason : null));
         }
     }
 

@@ -38,6 +38,8 @@ internal static class RedisScripts
     /// <summary>
     /// KEYS: ring, cool, leases, held, seq. ARGV: key prefix, model ('' none), cap (0 none), lease timeout ms.
     /// Returns {1, id, leaseId, now} | {0, busy, earliest ms or -1, now} | {-1, 0, 0, now} when the pool is not registered.
+    /// A pick for no model prefers keys with no cooldown for any model ('mu', the last one's end, past); a key cooling
+    /// for some model is handed out only when no such key is left, and then goes to the end of the ring.
     /// </summary>
     public static readonly RedisScript Acquire = new(Now + """
         if redis.call('EXISTS', KEYS[4]) == 0 then return {-1, 0, 0, now} end
@@ -64,12 +66,19 @@ internal static class RedisScripts
         local cap = tonumber(ARGV[3])
         local busy = 0
         local earliest = -1
+        local function take(id)
+          redis.call('HINCRBY', prefix .. id, 'inflight', 1)
+          local lease = redis.call('INCR', KEYS[5])
+          redis.call('ZADD', KEYS[3], now + tonumber(ARGV[4]), string.format('%d', lease) .. '|' .. id)
+          return {1, id, lease, now}
+        end
+        local fallback = nil
         local n = redis.call('LLEN', KEYS[1])
         for i = 1, n do
           local id = redis.call('LMOVE', KEYS[1], KEYS[1], 'LEFT', 'RIGHT')
           if redis.call('SISMEMBER', KEYS[4], id) == 1 then
             local k = prefix .. id
-            local f = redis.call('HMGET', k, 'inflight', mfield)
+            local f = redis.call('HMGET', k, 'inflight', mfield, 'mu')
             local ok = true
             if model ~= '' and f[2] then
               local u = tonumber(f[2])
@@ -82,13 +91,17 @@ internal static class RedisScripts
               ok = false
               busy = 1
             end
-            if ok then
-              redis.call('HINCRBY', k, 'inflight', 1)
-              local lease = redis.call('INCR', KEYS[5])
-              redis.call('ZADD', KEYS[3], now + tonumber(ARGV[4]), string.format('%d', lease) .. '|' .. id)
-              return {1, id, lease, now}
+            if ok and model == '' and f[3] and tonumber(f[3]) > now then
+              if not fallback then fallback = id end
+              ok = false
             end
+            if ok then return take(id) end
           end
+        end
+        if fallback then
+          redis.call('LREM', KEYS[1], 1, fallback)
+          redis.call('RPUSH', KEYS[1], fallback)
+          return take(fallback)
         end
         local first = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
         if first[2] then
@@ -101,8 +114,8 @@ internal static class RedisScripts
     /// <summary>
     /// Compare-and-set of one key's state, with the report of a lease (counted once: the lease's entry goes with the first report).
     /// KEYS: key hash, ring, cool, leases, operation marker. ARGV: id, expected version ('' unknown), json, until ms (0 none),
-    /// disabled (0/1), lease member ('' none), operation marker ttl ms ('' none), n models to delete, the models to delete,
-    /// then (model, until ms or -1) pairs.
+    /// disabled (0/1), lease member ('' none), operation marker ttl ms ('' none), the last model cooldown's end ms (0 none),
+    /// n models to delete, the models to delete, then (model, until ms or -1) pairs.
     /// Returns {1, nil, version, now} | {0, json, version, now} on a version conflict (nothing changed) |
     /// {2, nil, 0, now} when the lease or operation was already applied (or the lease timed out) | {3, nil, 0, now} when the key is not registered.
     /// </summary>
@@ -120,9 +133,9 @@ internal static class RedisScripts
         end
         if ARGV[7] ~= '' then redis.call('SET', KEYS[5], '1', 'PX', ARGV[7]) end
         local nv = tonumber(ver) + 1
-        redis.call('HSET', k, 'json', ARGV[3], 'ver', nv)
-        local i = 9
-        for j = 1, tonumber(ARGV[8]) do
+        redis.call('HSET', k, 'json', ARGV[3], 'ver', nv, 'mu', ARGV[8])
+        local i = 10
+        for j = 1, tonumber(ARGV[9]) do
           redis.call('HDEL', k, 'm:' .. ARGV[i])
           i = i + 1
         end
@@ -146,7 +159,8 @@ internal static class RedisScripts
 
     /// <summary>
     /// Registers a process's keys; a key Redis already knows keeps its state. KEYS: ids, held, ring, cool, seq.
-    /// ARGV: key prefix, project prefix, then per key: id, json, until ms, disabled, project ('' none), held (0/1: enabled here), n models, (model, until) pairs.
+    /// ARGV: key prefix, project prefix, then per key: id, json, until ms, disabled, project ('' none), held (0/1: enabled here),
+    /// the last model cooldown's end ms (0 none), n models, (model, until) pairs.
     /// Returns now.
     /// </summary>
     public static readonly RedisScript Register = new(Now + Place + """
@@ -156,13 +170,13 @@ internal static class RedisScripts
         while i <= #ARGV do
           local id = ARGV[i]
           local k = ARGV[1] .. id
-          local nm = tonumber(ARGV[i + 6])
+          local nm = tonumber(ARGV[i + 7])
           redis.call('SADD', KEYS[1], id)
           if ARGV[i + 5] == '1' then redis.call('SADD', KEYS[2], id) end
           if redis.call('HEXISTS', k, 'ver') == 0 then
-            redis.call('HSET', k, 'json', ARGV[i + 1], 'ver', 1, 'inflight', 0)
+            redis.call('HSET', k, 'json', ARGV[i + 1], 'ver', 1, 'inflight', 0, 'mu', ARGV[i + 6])
             for j = 0, nm - 1 do
-              redis.call('HSET', k, 'm:' .. ARGV[i + 7 + 2 * j], ARGV[i + 8 + 2 * j])
+              redis.call('HSET', k, 'm:' .. ARGV[i + 8 + 2 * j], ARGV[i + 9 + 2 * j])
             end
             place(k, id, tonumber(ARGV[i + 2]), ARGV[i + 3], KEYS[3], KEYS[4], now)
           end
@@ -170,7 +184,7 @@ internal static class RedisScripts
             redis.call('HSET', k, 'project', ARGV[i + 4])
             redis.call('SADD', ARGV[2] .. ARGV[i + 4], id)
           end
-          i = i + 7 + 2 * nm
+          i = i + 8 + 2 * nm
         end
         return now
         """);

@@ -41,6 +41,22 @@ internal static class RedisStateCodec
 
     public static string Disabled(KeyState state) => state.IsDisabled ? "1" : "0";
 
+    /// <summary>When the key's last cooldown for any model ends, in unix ms, or 0 (blocks until revalidation are no cooldown):
+    /// a pick for no model prefers keys whose value is past.</summary>
+    public static long ModelsUntil(KeyState state)
+    {
+        long latest = 0;
+        foreach (var (_, block) in state.Models)
+        {
+            if (block.Until is { } u)
+            {
+                latest = Math.Max(latest, u.ToUnixTimeMilliseconds());
+            }
+        }
+
+        return latest;
+    }
+
     /// <summary>A model block's end in unix ms, or -1 for "until revalidated".</summary>
     public static string ModelUntil(ModelBlock block) =>
         block.Until is { } u ? u.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) : "-1";
@@ -59,6 +75,7 @@ internal static class RedisStateCodec
             Disabled(after),
             leaseMember ?? "",
             markerTtlMs is { } ttl ? ttl : "",
+            ModelsUntil(after),
         };
 
         var removed = before.Models.Keys.Where(m => !after.Models.ContainsKey(m)).ToList();
@@ -82,6 +99,7 @@ internal static class RedisStateCodec
         args.Add(Disabled(state));
         args.Add(project ?? "");
         args.Add(held ? "1" : "0");
+        args.Add(ModelsUntil(state));
         args.Add(state.Models.Count);
         foreach (var (model, block) in state.Models)
         {

@@ -22,7 +22,15 @@ public sealed partial class ApiKeyManager
                     Raise(KeyChanged, e);
                     break;
                 case KeyAlertEventArgs a:
-                    Log.ConsecutiveFailures(_logger, a.Mask, a.ConsecutiveFailures, a.LastError?.Kind.ToString() ?? "unknown");
+                    if (a.IsStrikeAlert)
+                    {
+                        Log.ConsecutiveFailures(_logger, a.Mask, a.ConsecutiveFailures, a.LastError?.Kind.ToString() ?? "unknown");
+                    }
+                    else
+                    {
+                        Log.KeyAlert(_logger, a.Mask, Redactor.Redact(a.Reason));
+                    }
+
                     Raise(Alert, a);
                     break;
                 case EnvironmentFaultNotice f:
@@ -106,5 +114,8 @@ public sealed partial class ApiKeyManager
 
         [LoggerMessage(EventId = 10, EventName = "HandlerFailed", Level = LogLevel.Error, Message = "An event handler of the key pool threw: {Message}")]
         public static partial void HandlerFailed(ILogger logger, string message);
+
+        [LoggerMessage(EventId = 11, EventName = "KeyAlert", Level = LogLevel.Error, Message = "Key {KeyMask} needs attention: {Reason}")]
+        public static partial void KeyAlert(ILogger logger, string keyMask, string reason);
     }
 }

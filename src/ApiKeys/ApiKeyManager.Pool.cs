@@ -24,6 +24,16 @@ public sealed partial class ApiKeyManager
         {
             DrainExpired_NeedsLock(lane, now);
         }
+        else if (model is null)
+        {
+            // No model named: prefer a key with no cooldown at all (the request may be for the model another key was
+            // just limited on); any key usable for some model only when no such key is left.
+            DrainExpired_NeedsLock(_clean, now);
+            if (_clean.Ring.Count > 0)
+            {
+                lane = _clean;
+            }
+        }
 
         var ring = lane.Ring;
         int tries = lane.Model is null && model is not null ? ring.Count : 1;
@@ -70,7 +80,7 @@ public sealed partial class ApiKeyManager
     private DateTimeOffset Now_NeedsLock(string? model)
     {
         bool timeMatters = _default.HasScheduled || _guard.BackOffUntil is not null || _options.RequestLimits.Count > 0
-            || _options.MaxLeasesPerKey is not null || (model is not null && _lanes.Count > 0);
+            || _options.MaxLeasesPerKey is not null || (model is not null ? _lanes.Count > 0 : _clean.HasScheduled);
         return timeMatters ? Clock_NeedsLock() : DateTimeOffset.MinValue;
     }
 
@@ -111,7 +121,8 @@ public sealed partial class ApiKeyManager
 
             bool wasIn = lane.Ring.Contains(index);
             Reconcile_NeedsLock(slot, now, restoring: true);
-            if (!wasIn && lane.Ring.Contains(index))
+            // The lane without cooldowns says nothing new: the default or a model lane tells of every return.
+            if (!wasIn && lane.Ring.Contains(index) && !lane.WithoutCooldowns)
             {
                 (_pendingNotices ??= []).Add(new KeyEventArgs(KeyEventKind.Restored, slot.Key.Id, slot.Mask, now, model: lane.Model));
             }
@@ -164,6 +175,7 @@ public sealed partial class ApiKeyManager
         }
 
         ReconcileIn_NeedsLock(_default, slot, now, restoring);
+        ReconcileIn_NeedsLock(_clean, slot, now, restoring);
         foreach (var lane in _lanes.Values)
         {
             ReconcileIn_NeedsLock(lane, slot, now, restoring);
@@ -235,113 +247,24 @@ public sealed partial class ApiKeyManager
             until = until is { } u && u > modelUntil ? u : modelUntil;
         }
 
+        if (lane.WithoutCooldowns && state.Models.Count > 0)
+        {
+            foreach (var (_, modelBlock) in state.Models)
+            {
+                // Blocks until revalidation are not cooldowns: the key may serve every other model for good.
+                if (modelBlock.Until is { } modelUntil && modelUntil > now && (until is null || modelUntil > until))
+                {
+                    until = modelUntil;
+                }
+            }
+        }
+
         if (until is not null)
         {
             return SlotState.Cooling;
         }
 
         return _options.MaxLeasesPerKey is { } cap && slot.InFlight >= cap ? SlotState.Busy : SlotState.Usable;
-    }
-
-    private bool ApplyOutcome_NeedsLock(KeySlot slot, KeyOutcome outcome, DateTimeOffset now, ref List<object>? notices)
-    {
-        if (outcome.IsSuccess && _pendingNotices is not { Count: > 0 } && KeyStatePolicy.IsCounterOnlySuccess(slot.Blocks, outcome.Model, now, _options))
-        {
-            // The common case: only the counters change. Count it without making a new state.
-            slot.AddSuccess(now);
-            MarkDirty_NeedsLock(slot);
-            return false;
-        }
-
-        var before = slot.State;
-        List<EnvironmentFaultGuard.Entry>? undo = null;
-        double jitter = outcome.Failure is null ? 0.5 : _random.NextDouble();
-        var t = KeyStatePolicy.Apply(before, outcome, now, _options, jitter);
-
-        // The guard counts failures that would take a key out (a strike below the threshold takes none out).
-        if (_options.EnvironmentFaultGuard && outcome.Failure is { } failure && !outcome.IsExcused
-            && t.Effect is KeyEffect.Cooling or KeyEffect.ModelCooling or KeyEffect.ModelDisabled or KeyEffect.Disabled)
-        {
-            bool excuse = _guard.IsTripped(failure.Kind, now);
-            if (!excuse && (undo = _guard.Record(failure.Kind, slot, before, now, _default.Ring, _options)) is not null)
-            {
-                excuse = true;
-                (notices ??= []).Add(new EnvironmentFaultNotice(failure.Kind, undo.Select(e => e.Slot.Key.Id).Distinct().Count(), _guard.BackOffUntil!.Value));
-            }
-
-            if (excuse)
-            {
-                outcome = KeyOutcome.Excused(failure, outcome.Model);
-                t = KeyStatePolicy.Apply(before, outcome, now, _options, jitter);
-            }
-        }
-
-        SetState_NeedsLock(slot, t.State, before, now);
-        bool transition = !before.SameBlocks(t.State);
-
-        if (t.Effect is KeyEffect.Cooling or KeyEffect.ModelCooling or KeyEffect.ModelDisabled or KeyEffect.Disabled)
-        {
-            var kind = t.Effect is KeyEffect.Cooling or KeyEffect.ModelCooling ? KeyEventKind.Cooling : KeyEventKind.Disabled;
-            (notices ??= []).Add(new KeyEventArgs(kind, slot.Key.Id, slot.Mask, now, outcome.Failure!.Kind, t.Until, t.Model,
-                kind == KeyEventKind.Disabled ? t.State.DisabledReason ?? outcome.Failure.Message : Describe(t.State, outcome.Failure)));
-        }
-
-        if (t.ProjectWide && t.Until is { } until && slot.Project is { } project && _byProject.TryGetValue(project, out var siblings))
-        {
-            foreach (var sibling in siblings)
-            {
-                if (sibling == slot)
-                {
-                    continue;
-                }
-
-                var sb = sibling.State;
-                var cooled = KeyStatePolicy.ApplyProjectCooldown(sb, t.Model, until, outcome.Failure!.Kind, now);
-                if (!ReferenceEquals(cooled, sb))
-                {
-                    SetState_NeedsLock(sibling, cooled, sb, now);
-                    (notices ??= []).Add(new KeyEventArgs(KeyEventKind.Cooling, sibling.Key.Id, sibling.Mask, now, outcome.Failure.Kind, until, t.Model,
-                        $"project {project} is limited"));
-                }
-            }
-        }
-
-        if (t.State.Failures >= _options.AlertAfterConsecutiveFailures && before.Failures < _options.AlertAfterConsecutiveFailures)
-        {
-            (notices ??= []).Add(new KeyAlertEventArgs(slot.Key.Id, slot.Mask, t.State.Failures, t.State.LastError));
-        }
-
-        if (undo is not null)
-        {
-            foreach (var entry in undo)
-            {
-                var current = entry.Slot.State;
-                if (entry.Slot == slot || entry.Slot.Removed || current.UpdatedAt != entry.At)
-                {
-                    continue;
-                }
-
-                var restored = entry.Before with
-                {
-                    TotalSuccesses = current.TotalSuccesses,
-                    TotalFailures = current.TotalFailures,
-                    LastUsed = current.LastUsed,
-                    LastFailed = current.LastFailed,
-                    LastError = current.LastError,
-                    UpdatedAt = now,
-                };
-                SetState_NeedsLock(entry.Slot, restored, current, now);
-                transition = true;
-            }
-        }
-
-        if (_pendingNotices is { Count: > 0 })
-        {
-            (notices ??= []).AddRange(_pendingNotices);
-            _pendingNotices.Clear();
-        }
-
-        return transition;
     }
 
     /// <summary>Sets a slot's state, marks it for the store, and moves it between lanes when its blocks changed.</summary>
@@ -401,24 +324,10 @@ public sealed partial class ApiKeyManager
         }
     }
 
-    private static string Describe(KeyState state, KeyFailure failure)
-    {
-        if (failure.Kind == FailureKind.RateLimited)
-        {
-            return failure.Scope switch
-            {
-                RateLimitScope.Day => "daily quota exhausted",
-                RateLimitScope.Minute => "per-minute quota exhausted",
-                _ => "rate limited",
-            };
-        }
-
-        return failure.Kind == FailureKind.Billing
-            ? "billing: credit used up"
-            : $"{state.Failures} consecutive failures";
-    }
-
     private List<KeyEventArgs>? _pendingNotices;
+
+    // The usable keys with no cooldown for any model: what picks for no model prefer (see Pick_NeedsLock).
+    private readonly KeyLane _clean = new(null, withoutCooldowns: true);
 
     private enum SlotState
     {
@@ -427,6 +336,4 @@ public sealed partial class ApiKeyManager
         Busy,
         Out,
     }
-
-    private sealed record EnvironmentFaultNotice(FailureKind Kind, int Keys, DateTimeOffset Until);
 }

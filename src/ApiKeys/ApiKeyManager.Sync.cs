@@ -311,6 +311,8 @@ public sealed partial class ApiKeyManager
         slot.Removed = true;
         _default.Ring.Remove(slot.Index);
         _default.Unschedule(slot.Index);
+        _clean.Ring.Remove(slot.Index);
+        _clean.Unschedule(slot.Index);
         foreach (var lane in _lanes.Values)
         {
             lane.Ring.Remove(slot.Index);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using ApiKeys.Pool;
 
 namespace ApiKeys.Http.Classification;
 
@@ -27,6 +28,13 @@ internal sealed partial class GeminiError
 
     public List<string> QuotaIds { get; } = [];
 
+    /// <summary>Where Google states a quota's time unit beside its id: ErrorInfo <c>quota_unit</c> (<c>1/min/{project}/{region}</c>,
+    /// <c>1/d/{project}</c>), <c>quota_limit</c> names and QuotaFailure descriptions.</summary>
+    public List<string> QuotaUnits { get; } = [];
+
+    /// <summary>ErrorInfo <c>metadata.serviceTitle</c> (else <c>service</c>): the API a <c>SERVICE_DISABLED</c> error asks to enable.</summary>
+    public string? Service { get; private set; }
+
     public List<string> QuotaValues { get; } = [];
 
     /// <summary>QuotaFailure <c>quotaDimensions.model</c>.</summary>
@@ -35,7 +43,11 @@ internal sealed partial class GeminiError
     /// <summary>RetryInfo <c>retryDelay</c>, else "Please retry in Xs" in the message.</summary>
     public TimeSpan? RetryDelay { get; private set; }
 
-    /// <summary>Parses a body; null when it is not a JSON object with an <c>error</c> object.</summary>
+    /// <summary>Whether the body is a <c>google.rpc.Status</c> (a numeric <c>code</c> and a <c>status</c> name such as <c>INVALID_ARGUMENT</c>),
+    /// not another API's <c>error</c> object (OpenAI's has a string <c>code</c> and no <c>status</c>).</summary>
+    public bool IsGoogleStatus => Code is not null && Status is not null;
+
+    /// <summary>Parses a body (also wrapped in a one-element array, as the OpenAI-compatible endpoint sends it); null when it is not a JSON object with an <c>error</c> object.</summary>
     public static GeminiError? TryParse(ReadOnlyMemory<byte> body)
     {
         if (body.IsEmpty)
@@ -47,7 +59,7 @@ internal sealed partial class GeminiError
         {
             using var doc = JsonDocument.Parse(body);
             var root = doc.RootElement;
-            // Some proxies wrap the error in a one-element array.
+            // Gemini's OpenAI-compatible endpoint (and some proxies) wrap the error in a one-element array.
             if (root.ValueKind == JsonValueKind.Array && root.GetArrayLength() > 0)
             {
                 root = root[0];
@@ -90,7 +102,52 @@ internal sealed partial class GeminiError
 
     public bool HasReason(string reason) => Reasons.Contains(reason);
 
-    public bool QuotaIdContains(string part) => QuotaIds.Exists(q => q.Contains(part, StringComparison.OrdinalIgnoreCase));
+    /// <summary>The quota's time unit wherever Google states it (a quota id, <c>quota_limit</c>, <c>quota_unit</c>, a description); a daily one wins.</summary>
+    public RateLimitScope QuotaScope()
+    {
+        bool minute = false;
+        foreach (var text in QuotaIds.Concat(QuotaUnits))
+        {
+            switch (UnitOf(text))
+            {
+                case RateLimitScope.Day:
+                    // Nothing comes back before a daily quota resets, whatever a shorter quota says.
+                    return RateLimitScope.Day;
+                case RateLimitScope.Minute:
+                    minute = true;
+                    break;
+            }
+        }
+
+        return minute ? RateLimitScope.Minute : RateLimitScope.Unknown;
+    }
+
+    /// <summary><c>1/min/{project}/{region}</c>, <c>1/d/{project}</c>, <c>GenerateRequestsPerDayPerProjectPerModel</c>, "requests per minute".</summary>
+    private static RateLimitScope UnitOf(string text)
+    {
+        if (text.StartsWith("1/", StringComparison.Ordinal))
+        {
+            var unit = text.AsSpan(2);
+            int end = unit.IndexOf('/');
+            unit = end < 0 ? unit : unit[..end];
+            return unit switch
+            {
+                "d" or "day" => RateLimitScope.Day,
+                "min" or "m" or "s" => RateLimitScope.Minute,
+                _ => RateLimitScope.Unknown,
+            };
+        }
+
+        if (text.Contains("PerDay", StringComparison.OrdinalIgnoreCase) || text.Contains("per day", StringComparison.OrdinalIgnoreCase))
+        {
+            return RateLimitScope.Day;
+        }
+
+        return text.Contains("PerMinute", StringComparison.OrdinalIgnoreCase) || text.Contains("per minute", StringComparison.OrdinalIgnoreCase)
+            || text.Contains("PerSecond", StringComparison.OrdinalIgnoreCase)
+            ? RateLimitScope.Minute
+            : RateLimitScope.Unknown;
+    }
 
     /// <summary>"Please retry in 20.04466179s." / "retry in 350ms".</summary>
     internal static TimeSpan? RetryInMessage(string message)
@@ -141,6 +198,8 @@ internal sealed partial class GeminiError
                 {
                     Consumer ??= ProjectOf(String(metadata, "consumer"));
                     MethodName ??= String(metadata, "methodName");
+                    Service ??= String(metadata, "serviceTitle") ?? String(metadata, "service");
+                    ReadQuotaMetadata(metadata);
                 }
 
                 break;
@@ -160,6 +219,23 @@ internal sealed partial class GeminiError
         }
     }
 
+    /// <summary>RATE_LIMIT_EXCEEDED's ErrorInfo: <c>quota_limit</c>, <c>quota_unit</c>, <c>quota_limit_value</c>.</summary>
+    private void ReadQuotaMetadata(JsonElement metadata)
+    {
+        foreach (var name in (ReadOnlySpan<string>)["quota_unit", "quota_limit"])
+        {
+            if (String(metadata, name) is { } unit)
+            {
+                QuotaUnits.Add(unit);
+            }
+        }
+
+        if (String(metadata, "quota_limit_value") is { } value)
+        {
+            QuotaValues.Add(value);
+        }
+    }
+
     private void ReadViolation(JsonElement v)
     {
         if (v.ValueKind != JsonValueKind.Object)
@@ -175,6 +251,11 @@ internal sealed partial class GeminiError
         if (v.TryGetProperty("quotaValue", out var value))
         {
             QuotaValues.Add(value.ValueKind == JsonValueKind.String ? value.GetString() ?? "" : value.GetRawText());
+        }
+
+        if (String(v, "description") is { } description)
+        {
+            QuotaUnits.Add(description);
         }
 
         if (v.TryGetProperty("quotaDimensions", out var dims) && dims.ValueKind == JsonValueKind.Object)

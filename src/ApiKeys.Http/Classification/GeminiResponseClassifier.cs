@@ -4,7 +4,8 @@ namespace ApiKeys.Http.Classification;
 
 /// <summary>
 /// Reads Gemini's <c>google.rpc</c> error details (ErrorInfo reasons, QuotaFailure quota ids and values, RetryInfo
-/// delays, "Please retry in Xs", the consumer project) and maps every answer to the kind of DESIGN.md's failure table.
+/// delays, "Please retry in Xs", the consumer project, the quota's time unit) and maps every answer to the kind of DESIGN.md's
+/// failure table. Bodies wrapped in a one-element array (Gemini's OpenAI-compatible endpoint) are read the same way.
 /// Bodies that are not JSON fall back to the status code, like <see cref="GenericResponseClassifier"/>.
 /// </summary>
 public sealed class GeminiResponseClassifier : IResponseClassifier
@@ -25,15 +26,26 @@ public sealed class GeminiResponseClassifier : IResponseClassifier
             return null;
         }
 
-        var error = GeminiError.TryParse(body);
+        return Classify(response, GeminiError.TryParse(body), body, model);
+    }
+
+    /// <inheritdoc />
+    public KeyFailure ClassifyException(Exception exception) => ClassifierHelpers.Transport(exception);
+
+    /// <summary>Classifies with the body already parsed (null: not a Gemini error body).</summary>
+    internal KeyFailure? Classify(HttpResponseMessage response, GeminiError? error, ReadOnlyMemory<byte> body, string? model)
+    {
+        int status = (int)response.StatusCode;
+        if (status < 400)
+        {
+            return null;
+        }
+
         string? message = error?.Message is { Length: > 0 } m ? m : ClassifierHelpers.ShortText(response, body);
         var header = ClassifierHelpers.RetryAfter(response, _time);
         var failure = error is null ? ByStatus(status, message, header, model) : ByDetails(status, error, message, header, model);
         return failure.WithStatusCode(status);
     }
-
-    /// <inheritdoc />
-    public KeyFailure ClassifyException(Exception exception) => ClassifierHelpers.Transport(exception);
 
     private static KeyFailure ByDetails(int status, GeminiError e, string? message, TimeSpan? header, string? model)
     {
@@ -44,9 +56,24 @@ public sealed class GeminiResponseClassifier : IResponseClassifier
             return KeyFailure.InvalidKey(message);
         }
 
+        if (status == 403 && message?.Contains("reported as leaked", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            return KeyFailure.Leaked(message, project);
+        }
+
         if (e.HasReason("CONSUMER_SUSPENDED") || (status == 403 && message?.Contains("has been suspended", StringComparison.OrdinalIgnoreCase) == true))
         {
             return KeyFailure.Suspended(message, project);
+        }
+
+        if (e.HasReason("SERVICE_DISABLED"))
+        {
+            return KeyFailure.ServiceDisabled(e.Service, project, message);
+        }
+
+        if (Restriction(e) is { } restriction)
+        {
+            return KeyFailure.Restricted(restriction, message, project);
         }
 
         if (e.HasReason("API_KEY_SERVICE_BLOCKED"))
@@ -59,27 +86,30 @@ public sealed class GeminiResponseClassifier : IResponseClassifier
             return KeyFailure.Billing(message, project);
         }
 
-        if (status == 429 || e.Status == "RESOURCE_EXHAUSTED")
+        if (status == 429 || e.Status == "RESOURCE_EXHAUSTED" || e.HasReason("RATE_LIMIT_EXCEEDED") || e.HasReason("RESOURCE_EXHAUSTED"))
         {
             if (e.HasZeroLimit)
             {
                 return KeyFailure.ModelUnavailable(quotaModel, message, project);
             }
 
-            if (e.QuotaIdContains("PerDay"))
-            {
-                // The retry delay of a daily quota is misleading: the pool cools the key until the quota's midnight.
-                return KeyFailure.RateLimited(null, RateLimitScope.Day, quotaModel, message, project);
-            }
-
-            var delay = e.RetryDelay ?? header;
-            return e.QuotaIdContains("PerMinute")
-                ? KeyFailure.RateLimited(delay, RateLimitScope.Minute, quotaModel, message, project)
-                : KeyFailure.RateLimited(delay, RateLimitScope.Unknown, quotaModel, message, project);
+            // The quota's time unit decides: a daily quota's retry delay is misleading (the pool cools the key until the
+            // quota's midnight); a per-minute one's is right.
+            var scope = e.QuotaScope();
+            return scope == RateLimitScope.Day
+                ? KeyFailure.RateLimited(null, RateLimitScope.Day, quotaModel, message, project)
+                : KeyFailure.RateLimited(e.RetryDelay ?? header, scope, quotaModel, message, project);
         }
 
         return ByStatus(status, message, e.RetryDelay ?? header, model, project);
     }
+
+    private static FailureDetail? Restriction(GeminiError e) =>
+        e.HasReason("API_KEY_HTTP_REFERRER_BLOCKED") ? FailureDetail.HttpReferrerRestricted
+        : e.HasReason("API_KEY_IP_ADDRESS_BLOCKED") ? FailureDetail.IpAddressRestricted
+        : e.HasReason("API_KEY_ANDROID_APP_BLOCKED") ? FailureDetail.AndroidAppRestricted
+        : e.HasReason("API_KEY_IOS_APP_BLOCKED") ? FailureDetail.IosAppRestricted
+        : null;
 
     private static KeyFailure ByStatus(int status, string? message, TimeSpan? retryAfter, string? model, string? project = null) => status switch
     {
@@ -87,7 +117,8 @@ public sealed class GeminiResponseClassifier : IResponseClassifier
         402 => KeyFailure.Billing(message, project),
         403 => KeyFailure.Forbidden(message, project: project),
         429 => KeyFailure.RateLimited(retryAfter, RateLimitScope.Unknown, model, message, project),
-        408 or >= 500 => KeyFailure.Upstream(message, retryAfter),
+        // 499 is Google's CANCELLED (the server gave up on the call), not the caller's fault.
+        408 or 499 or >= 500 => KeyFailure.Upstream(message, retryAfter),
         // Other 400s (INVALID_ARGUMENT, FAILED_PRECONDITION: region), 404 model not found: the request's fault.
         _ => KeyFailure.BadRequest(message, model),
     };

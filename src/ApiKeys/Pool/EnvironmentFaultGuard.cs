@@ -4,6 +4,7 @@ namespace ApiKeys.Pool;
 /// Keeps the pool from emptying itself by mistake: when at least half of the usable keys (and at least
 /// <see cref="ApiKeyManagerOptions.EnvironmentFaultMinKeys"/>) fail with the same kind within the window, across
 /// different projects, the fault is the environment's (IP throttling, network, region), not the keys'.
+/// It excuses strikes and escalation only: a cooldown the server asked for stays (see <see cref="KeyStatePolicy.Apply"/>).
 /// Not thread-safe: the pool calls it under its lock.
 /// </summary>
 internal sealed class EnvironmentFaultGuard
@@ -17,8 +18,9 @@ internal sealed class EnvironmentFaultGuard
         _trippedUntil.TryGetValue(kind, out var until) && until > now;
 
     /// <summary>Records a failure; returns the entries to undo when this failure trips the guard, else null.</summary>
-    public List<Entry>? Record(FailureKind kind, KeySlot slot, KeyState before, DateTimeOffset now, KeyRing usable, ApiKeyManagerOptions options)
+    public List<Entry>? Record(KeyOutcome outcome, KeySlot slot, KeyState before, DateTimeOffset now, KeyRing usable, ApiKeyManagerOptions options)
     {
+        var kind = outcome.Failure!.Kind;
         if (!_recent.TryGetValue(kind, out var queue))
         {
             _recent[kind] = queue = new Queue<Entry>();
@@ -30,7 +32,7 @@ internal sealed class EnvironmentFaultGuard
             queue.Dequeue();
         }
 
-        queue.Enqueue(new Entry(slot, before, now));
+        queue.Enqueue(new Entry(slot, before, now, outcome.Failure, outcome.Model));
         if (queue.Count < options.EnvironmentFaultMinKeys)
         {
             return null;
@@ -66,5 +68,6 @@ internal sealed class EnvironmentFaultGuard
         return entries;
     }
 
-    internal readonly record struct Entry(KeySlot Slot, KeyState Before, DateTimeOffset At);
+    /// <summary>A failure that took a key out: the key's state before it, and the failure (to apply again, excused, if the guard trips).</summary>
+    internal readonly record struct Entry(KeySlot Slot, KeyState Before, DateTimeOffset At, KeyFailure Failure, string? Model);
 }

@@ -7,7 +7,7 @@ namespace ApiKeys.Pool;
 public sealed class KeyFailure
 {
     private KeyFailure(FailureKind kind, string? message, TimeSpan? retryAfter = null, RateLimitScope scope = RateLimitScope.Unknown,
-        string? model = null, string? project = null, bool serviceBlocked = false, int? statusCode = null)
+        string? model = null, string? project = null, FailureDetail detail = FailureDetail.None, int? statusCode = null, string? service = null)
     {
         if (retryAfter is { } r && r < TimeSpan.Zero)
         {
@@ -20,7 +20,8 @@ public sealed class KeyFailure
         Scope = scope;
         Model = string.IsNullOrEmpty(model) ? null : model;
         Project = string.IsNullOrEmpty(project) ? null : project;
-        IsServiceBlocked = serviceBlocked;
+        Detail = detail;
+        Service = string.IsNullOrEmpty(service) ? null : service;
         StatusCode = statusCode;
     }
 
@@ -45,8 +46,18 @@ public sealed class KeyFailure
     /// <summary>The key's project, when the error revealed it (Gemini's <c>consumer</c> metadata).</summary>
     public string? Project { get; }
 
+    /// <summary>What the failure says beyond its kind (a blocked service, an API not enabled, a restricted or leaked key).</summary>
+    public FailureDetail Detail { get; }
+
+    /// <summary>For <see cref="FailureDetail.ServiceDisabled"/>: the API to enable (Google's <c>serviceTitle</c>, e.g. "Generative Language API").</summary>
+    public string? Service { get; }
+
     /// <summary>For <see cref="FailureKind.Forbidden"/>: the service or method is blocked for this key.</summary>
-    public bool IsServiceBlocked { get; }
+    public bool IsServiceBlocked => Detail == FailureDetail.ServiceBlocked;
+
+    /// <summary>Whether the key is restricted to other callers (referrers, IP addresses, Android or iOS apps).</summary>
+    public bool IsKeyRestriction => Detail is FailureDetail.HttpReferrerRestricted or FailureDetail.IpAddressRestricted
+        or FailureDetail.AndroidAppRestricted or FailureDetail.IosAppRestricted;
 
     /// <summary>The HTTP status code, when there was one.</summary>
     public int? StatusCode { get; init; }
@@ -84,7 +95,32 @@ public sealed class KeyFailure
 
     /// <summary>Forbidden: <paramref name="serviceBlocked"/> when the key is blocked for this service or method (then the model is taken out), else a strike.</summary>
     public static KeyFailure Forbidden(string? message = null, bool serviceBlocked = false, string? model = null, string? project = null)
-        => new(FailureKind.Forbidden, message, model: model, project: project, serviceBlocked: serviceBlocked);
+        => new(FailureKind.Forbidden, message, model: model, project: project, detail: serviceBlocked ? FailureDetail.ServiceBlocked : FailureDetail.None);
+
+    /// <summary>The API is not enabled in the key's project (403 <c>SERVICE_DISABLED</c>): every key of that project is out until revalidated.</summary>
+    /// <param name="service">The API to enable (e.g. "Generative Language API"), if the error named it.</param>
+    /// <param name="project">The key's project (<c>projects/123456789012</c>), if the error revealed it.</param>
+    /// <param name="message">What the server said.</param>
+    public static KeyFailure ServiceDisabled(string? service = null, string? project = null, string? message = null)
+        => new(FailureKind.Forbidden, message, project: project, detail: FailureDetail.ServiceDisabled, service: service);
+
+    /// <summary>The key is restricted to other callers (403 <c>API_KEY_HTTP_REFERRER_BLOCKED</c> and its siblings): out until revalidated.</summary>
+    /// <param name="restriction">Which restriction: <see cref="FailureDetail.HttpReferrerRestricted"/>, <see cref="FailureDetail.IpAddressRestricted"/>,
+    /// <see cref="FailureDetail.AndroidAppRestricted"/> or <see cref="FailureDetail.IosAppRestricted"/>.</param>
+    /// <param name="message">What the server said.</param>
+    /// <param name="project">The key's project, if the error revealed it.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="restriction"/> is not a key restriction.</exception>
+    public static KeyFailure Restricted(FailureDetail restriction, string? message = null, string? project = null)
+    {
+        var failure = new KeyFailure(FailureKind.Forbidden, message, project: project, detail: restriction);
+        return failure.IsKeyRestriction
+            ? failure
+            : throw new ArgumentOutOfRangeException(nameof(restriction), restriction, "Not a key restriction: use HttpReferrerRestricted, IpAddressRestricted, AndroidAppRestricted or IosAppRestricted.");
+    }
+
+    /// <summary>Google reported the key as leaked (403 "API key was reported as leaked"): disabled, with "rotate it", and an alert.</summary>
+    public static KeyFailure Leaked(string? message = null, string? project = null)
+        => new(FailureKind.Suspended, message, project: project, detail: FailureDetail.Leaked);
 
     /// <summary>Billing: prepaid credit used up.</summary>
     public static KeyFailure Billing(string? message = null, string? project = null) => new(FailureKind.Billing, message, project: project);
@@ -100,7 +136,7 @@ public sealed class KeyFailure
 
     /// <summary>This failure with the HTTP status code that produced it.</summary>
     public KeyFailure WithStatusCode(int? statusCode) =>
-        statusCode == StatusCode ? this : new KeyFailure(Kind, Message, RetryAfter, Scope, Model, Project, IsServiceBlocked, statusCode);
+        statusCode == StatusCode ? this : new KeyFailure(Kind, Message, RetryAfter, Scope, Model, Project, Detail, statusCode, Service);
 
     /// <summary>This failure with its message passed through <paramref name="redactor"/> (the same instance when nothing changes).</summary>
     internal KeyFailure RedactedWith(SecretRedactor redactor)
@@ -113,7 +149,7 @@ public sealed class KeyFailure
         string redacted = redactor.Redact(Message);
         return string.Equals(redacted, Message, StringComparison.Ordinal)
             ? this
-            : new KeyFailure(Kind, redacted, RetryAfter, Scope, Model, Project, IsServiceBlocked, StatusCode);
+            : new KeyFailure(Kind, redacted, RetryAfter, Scope, Model, Project, Detail, StatusCode, Service);
     }
 
     /// <inheritdoc />
@@ -123,6 +159,11 @@ public sealed class KeyFailure
         if (Kind == FailureKind.RateLimited && Scope != RateLimitScope.Unknown)
         {
             text += $" ({Scope.ToString().ToLowerInvariant()})";
+        }
+
+        if (Detail != FailureDetail.None)
+        {
+            text += $" ({Detail})";
         }
 
         if (Model is not null)

@@ -3,15 +3,28 @@ namespace ApiKeys.Pool;
 /// <summary>
 /// The keys usable for one model (or for any model, the default lane): a ring of usable keys, and a queue of
 /// the times cooling keys come back, so expired cooldowns are found without scanning the cooling keys.
+/// Not thread-safe: the pool calls it under its lock.
 /// </summary>
 internal sealed class KeyLane
 {
     private readonly PriorityQueue<int, long> _expiries = new();
     private long[] _scheduled = new long[16];
 
-    public KeyLane(string? model) => Model = model;
+    /// <param name="model">The lane's model; null for the default lane.</param>
+    /// <param name="withoutCooldowns">Whether this is the lane of keys with no cooldown at all, for any model.</param>
+    public KeyLane(string? model, bool withoutCooldowns = false)
+    {
+        Model = model;
+        WithoutCooldowns = withoutCooldowns;
+    }
 
     public string? Model { get; }
+
+    /// <summary>
+    /// Whether a key cooling for any model is out of this lane too (until its last model cooldown ends). A pick for no model
+    /// prefers this lane while it has keys: such a request may be for the very model a key was just limited on.
+    /// </summary>
+    public bool WithoutCooldowns { get; }
 
     public KeyRing Ring { get; } = new();
 

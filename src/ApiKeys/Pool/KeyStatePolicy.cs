@@ -4,7 +4,7 @@ namespace ApiKeys.Pool;
 /// The rules: one pure function from (state, outcome, now, options) to the next state. Every backend
 /// (memory and JSON files, Redis) applies exactly these, so a key behaves the same wherever its state lives.
 /// </summary>
-public static class KeyStatePolicy
+public static partial class KeyStatePolicy
 {
     /// <summary>Applies <paramref name="outcome"/> to <paramref name="state"/>.</summary>
     /// <param name="state">The key's state before.</param>
@@ -34,14 +34,17 @@ public static class KeyStatePolicy
 
         if (!keyFault)
         {
-            return new(counted, KeyEffect.None);
+            // The environment-fault guard excuses strikes and escalation, never a cooldown the server asked for.
+            return outcome.IsExcused && failure.IsKeyFault && failure.Kind == FailureKind.RateLimited
+                ? RateLimited(counted, failure, outcome.Model, now, options, jitter, excused: true)
+                : new(counted, KeyEffect.None);
         }
 
         string? model = outcome.Model;
         switch (failure.Kind)
         {
             case FailureKind.RateLimited:
-                return RateLimited(counted, failure, model, now, options, jitter);
+                return RateLimited(counted, failure, model, now, options, jitter, excused: false);
 
             case FailureKind.ModelUnavailable when model is not null:
                 return new(BlockModel(counted, model, null, FailureKind.ModelUnavailable, now), KeyEffect.ModelDisabled, null, model);
@@ -49,16 +52,21 @@ public static class KeyStatePolicy
             case FailureKind.Forbidden when failure.IsServiceBlocked && model is not null:
                 return new(BlockModel(counted, model, null, FailureKind.Forbidden, now), KeyEffect.ModelDisabled, null, model);
 
+            case FailureKind.Forbidden when failure.Detail == FailureDetail.ServiceDisabled:
+                // The API is off for the whole project: no key of it can work until someone enables it.
+                return new(Disable(counted, failure.Kind, DisabledReasons.ServiceDisabled(failure.Service, counted.LearnedProject), now), KeyEffect.Disabled, ProjectWide: true);
+
+            case FailureKind.Forbidden when failure.IsKeyRestriction:
+                return new(Disable(counted, failure.Kind, DisabledReasons.Restriction(failure), now), KeyEffect.Disabled);
+
+            case FailureKind.Suspended when failure.Detail == FailureDetail.Leaked:
+                return new(Disable(counted, failure.Kind, DisabledReasons.Leaked, now), KeyEffect.Disabled, Alert: true);
+
             case FailureKind.ModelUnavailable:
             case FailureKind.Forbidden when failure.IsServiceBlocked:
             case FailureKind.InvalidKey:
             case FailureKind.Suspended:
-                return new(counted with
-                {
-                    DisabledKind = failure.Kind,
-                    DisabledReason = failure.Message ?? Describe(failure.Kind),
-                    DisabledAt = now,
-                }, KeyEffect.Disabled);
+                return new(Disable(counted, failure.Kind, failure.Message ?? DisabledReasons.Describe(failure.Kind), now), KeyEffect.Disabled);
 
             case FailureKind.Billing:
             {
@@ -76,106 +84,6 @@ public static class KeyStatePolicy
             default:
                 return Strike(counted, failure.Kind, now, options, jitter);
         }
-    }
-
-    /// <summary>Cools <paramref name="state"/> because another key of its project was limited (never shortens a cooldown already set).</summary>
-    public static KeyState ApplyProjectCooldown(KeyState state, string? model, DateTimeOffset until, FailureKind kind, DateTimeOffset now)
-    {
-        ArgumentNullException.ThrowIfNull(state);
-        if (model is null)
-        {
-            if (state.BlockedUntil is { } existing && existing >= until)
-            {
-                return state;
-            }
-
-            return state with { BlockedUntil = until, BlockKind = kind, UpdatedAt = now };
-        }
-
-        if (state.Models.TryGetValue(model, out var block) && (block.Until is null || block.Until >= until))
-        {
-            return state;
-        }
-
-        return state with
-        {
-            Models = state.Models.SetItem(model, new ModelBlock(until, kind, block?.Level ?? 0, now)),
-            UpdatedAt = now,
-        };
-    }
-
-    /// <summary>The key answered a validation: <paramref name="valid"/> brings it back (disables, revalidation-only blocks and billing cooldowns lifted).</summary>
-    public static KeyState Revalidated(KeyState state, bool valid, DateTimeOffset now)
-    {
-        ArgumentNullException.ThrowIfNull(state);
-        if (!valid)
-        {
-            return state;
-        }
-
-        var models = state.Models;
-        foreach (var (model, block) in state.Models)
-        {
-            if (block.Until is null)
-            {
-                models = models.Remove(model);
-            }
-        }
-
-        bool billing = state.BlockKind == FailureKind.Billing;
-        return state with
-        {
-            DisabledKind = null,
-            DisabledReason = null,
-            DisabledAt = null,
-            Models = models,
-            BlockedUntil = billing ? null : state.BlockedUntil,
-            BlockKind = billing ? null : state.BlockKind,
-            Failures = 0,
-            UpdatedAt = now,
-        };
-    }
-
-    /// <summary>Clears everything but the totals: a fresh start for one key.</summary>
-    public static KeyState Reset(KeyState state, DateTimeOffset now)
-    {
-        ArgumentNullException.ThrowIfNull(state);
-        return KeyState.Empty with
-        {
-            TotalSuccesses = state.TotalSuccesses,
-            TotalFailures = state.TotalFailures,
-            LastUsed = state.LastUsed,
-            LearnedProject = state.LearnedProject,
-            UpdatedAt = now,
-        };
-    }
-
-    /// <summary>
-    /// Merges a state written by another process (<paramref name="disk"/>) with this process's (<paramref name="local"/>),
-    /// given the state <paramref name="local"/> was derived from (<paramref name="baseline"/>): counters add up exactly
-    /// (disk + what this process added since the baseline), and for everything else the newer side wins.
-    /// </summary>
-    public static KeyState Merge(KeyState? disk, KeyState local, KeyState? baseline)
-    {
-        ArgumentNullException.ThrowIfNull(local);
-        if (ReferenceEquals(local, baseline))
-        {
-            return disk ?? local;
-        }
-
-        baseline ??= KeyState.Empty;
-        disk ??= KeyState.Empty;
-        bool localNewer = (local.UpdatedAt ?? DateTimeOffset.MinValue) >= (disk.UpdatedAt ?? DateTimeOffset.MinValue);
-        var fields = localNewer ? local : disk;
-        return fields with
-        {
-            TotalSuccesses = disk.TotalSuccesses + Math.Max(0, local.TotalSuccesses - baseline.TotalSuccesses),
-            TotalFailures = disk.TotalFailures + Math.Max(0, local.TotalFailures - baseline.TotalFailures),
-            LastUsed = Later(disk.LastUsed, local.LastUsed),
-            LastFailed = Later(disk.LastFailed, local.LastFailed),
-            LastError = Newer(disk.LastError, local.LastError),
-            LearnedProject = local.LearnedProject ?? disk.LearnedProject,
-        };
     }
 
     /// <summary>The cooldown for escalation <paramref name="level"/>: base x 2^level, capped, spread by +/- <paramref name="jitterRatio"/>.</summary>
@@ -237,30 +145,24 @@ public static class KeyStatePolicy
         model is not null && state.Models.Count > 0 && state.Models.TryGetValue(model, out var block) && !block.IsActive(now)
         && (now - block.Since) >= options.CooldownDecay;
 
-    private static KeyTransition RateLimited(KeyState state, KeyFailure failure, string? model, DateTimeOffset now, ApiKeyManagerOptions options, double jitter)
+    private static KeyTransition RateLimited(KeyState state, KeyFailure failure, string? model, DateTimeOffset now, ApiKeyManagerOptions options, double jitter, bool excused)
     {
-        int level = model is not null && state.Models.TryGetValue(model, out var existing) ? existing.Level : state.CooldownLevel;
-        DateTimeOffset until;
-        bool escalated = false;
-        if (failure.Scope == RateLimitScope.Day)
+        var asked = ServerCooldownEnd(failure, now, options);
+        if (asked is null && excused)
         {
-            // A daily quota's retry delay is misleading: nothing comes back before the quota resets.
-            until = DailyQuota.NextReset(now, options.DailyQuotaTimeZone);
-        }
-        else if (failure.RetryAfter is { } retryAfter && retryAfter > TimeSpan.Zero)
-        {
-            until = now + retryAfter;
-        }
-        else
-        {
-            until = now + Escalate(options.BaseCooldown, level, options.MaxCooldown, options.JitterRatio, jitter);
-            escalated = true;
+            return new(state, KeyEffect.None);
         }
 
+        int level = model is not null && state.Models.TryGetValue(model, out var existing) ? existing.Level : state.CooldownLevel;
+        bool escalated = asked is null;
+        var until = asked ?? now + Escalate(options.BaseCooldown, level, options.MaxCooldown, options.JitterRatio, jitter);
         int nextLevel = escalated ? level + 1 : level;
+
+        // An excused failure changed nothing but counters so far: the cooldown it keeps is a change the merge must see.
+        var updated = excused ? state with { UpdatedAt = now } : state;
         if (model is null)
         {
-            return new(state with
+            return new(updated with
             {
                 BlockedUntil = Later(state.BlockedUntil, until),
                 BlockKind = FailureKind.RateLimited,
@@ -269,10 +171,21 @@ public static class KeyStatePolicy
             }, KeyEffect.Cooling, until, null, ProjectWide: true);
         }
 
-        return new(state with
+        return new(updated with
         {
             Models = state.Models.SetItem(model, new ModelBlock(until, FailureKind.RateLimited, nextLevel, now)),
         }, KeyEffect.ModelCooling, until, model, ProjectWide: true);
+    }
+
+    /// <summary>The end of the cooldown the server stated: its retry delay, or a daily quota's reset (whose retry delay is misleading).</summary>
+    private static DateTimeOffset? ServerCooldownEnd(KeyFailure failure, DateTimeOffset now, ApiKeyManagerOptions options)
+    {
+        if (failure.Scope == RateLimitScope.Day)
+        {
+            return DailyQuota.NextReset(now, options.DailyQuotaTimeZone);
+        }
+
+        return failure.RetryAfter is { } retryAfter && retryAfter > TimeSpan.Zero ? now + retryAfter : null;
     }
 
     private static KeyTransition Strike(KeyState state, FailureKind kind, DateTimeOffset now, ApiKeyManagerOptions options, double jitter)
@@ -294,6 +207,9 @@ public static class KeyStatePolicy
         }, KeyEffect.Cooling, until);
     }
 
+    private static KeyState Disable(KeyState state, FailureKind kind, string reason, DateTimeOffset now) =>
+        state with { DisabledKind = kind, DisabledReason = reason, DisabledAt = now };
+
     private static KeyState BlockModel(KeyState state, string model, DateTimeOffset? until, FailureKind kind, DateTimeOffset now) =>
         state with { Models = state.Models.SetItem(model, new ModelBlock(until, kind, 0, now)) };
 
@@ -302,14 +218,4 @@ public static class KeyStatePolicy
 
     private static KeyError? Newer(KeyError? a, KeyError? b) =>
         a is null ? b : b is null ? a : a.At > b.At ? a : b;
-
-    internal static string Describe(FailureKind kind) => kind switch
-    {
-        FailureKind.InvalidKey => "the key is invalid or expired",
-        FailureKind.Suspended => "the key's project is suspended",
-        FailureKind.Forbidden => "the key is blocked for this service",
-        FailureKind.ModelUnavailable => "no model is offered to this key",
-        FailureKind.Billing => "billing: credit used up",
-        _ => kind.ToString(),
-    };
 }

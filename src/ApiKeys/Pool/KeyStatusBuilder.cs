@@ -29,7 +29,7 @@ internal static class KeyStatusBuilder
         else if (state.DisabledKind is { } kind)
         {
             availability = KeyAvailability.Disabled;
-            reason = $"{KeyStatePolicy.Describe(kind)}: {state.DisabledReason}; revalidate (apikeys check) or enable it";
+            reason = DisabledReasons.Why(kind, state.DisabledReason);
         }
         else if (state.IsCooling(now))
         {

@@ -27,6 +27,19 @@ public class GeminiResponseClassifierTests
         { "404-model-not-found", FailureKind.BadRequest },
         { "500-internal", FailureKind.Upstream },
         { "503-overloaded", FailureKind.Upstream },
+        { "429-rate-limit-exceeded-per-minute", FailureKind.RateLimited },
+        { "429-rate-limit-exceeded-per-day", FailureKind.RateLimited },
+        { "403-service-disabled", FailureKind.Forbidden },
+        { "403-api-key-leaked", FailureKind.Suspended },
+        { "403-http-referrer-blocked", FailureKind.Forbidden },
+        { "403-ip-address-blocked", FailureKind.Forbidden },
+        { "403-android-app-blocked", FailureKind.Forbidden },
+        { "403-ios-app-blocked", FailureKind.Forbidden },
+        { "499-cancelled", FailureKind.Upstream },
+        { "504-deadline-exceeded", FailureKind.Upstream },
+        { "400-openai-api-key-invalid", FailureKind.InvalidKey },
+        { "429-openai-per-minute-requests", FailureKind.RateLimited },
+        { "429-openai-bare", FailureKind.RateLimited },
     };
 
     [Theory]

@@ -1,8 +1,13 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
 using System.Net;
 using ApiKeys.Http.Tests.Support;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using OpenAI;
+using OpenAI.Chat;
 
 namespace ApiKeys.Http.Tests.DependencyInjection;
 
@@ -38,6 +43,30 @@ public class ApiKeysHttpServiceCollectionExtensionsTests
         Assert.Equal(TimeSpan.FromSeconds(30), options.BaseCooldown);
         Assert.Equal(5, Assert.Single(options.RequestLimits).PerMinute);
         Assert.Equal(2, provider.GetRequiredService<IKeyPool>().Keys.Count);
+    }
+
+    [Fact]
+    public async Task AddApiKeyRotation_GeminiOpenAIPreset_SdkChatClientFromTheFactoryDisablesAnInvalidKey()
+    {
+        await using var server = await FakeGeminiServer.StartAsync();
+        var keys = TestKeys.Many(2);
+        server.Script(keys[0], FakeReply.Error("400-openai-api-key-invalid"));
+        var services = new ServiceCollection();
+        services.AddApiKeyManager().UseKeys(keys);
+        services.AddHttpClient("gemini-openai").AddApiKeyRotation(o => o.UseGeminiOpenAICompatibility());
+        services.AddSingleton(sp => new ChatClient("gemini-2.5-flash", new ApiKeyCredential("placeholder"), new OpenAIClientOptions
+        {
+            Endpoint = new Uri(server.BaseAddress, "v1beta/openai/"),
+            Transport = new HttpClientPipelineTransport(sp.GetRequiredService<IHttpClientFactory>().CreateClient("gemini-openai")),
+            RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
+        }).AsIChatClient());
+        await using var provider = services.BuildServiceProvider();
+
+        var response = await provider.GetRequiredService<IChatClient>().GetResponseAsync("hi");
+
+        Assert.Equal(FakeReply.ChatText, response.Text);
+        Assert.Equal(["Bearer " + keys[0], "Bearer " + keys[1]], server.Requests.Select(r => r.Authorization));
+        Assert.Equal(Pool.KeyAvailability.Disabled, provider.GetRequiredService<IKeyPool>().GetStatuses()[0].Availability);
     }
 
     [Fact]

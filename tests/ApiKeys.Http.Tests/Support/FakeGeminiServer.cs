@@ -12,7 +12,9 @@ namespace ApiKeys.Http.Tests.Support;
 
 /// <summary>
 /// A local fake of the Gemini API: real Kestrel on 127.0.0.1 with a random port, answering each key from its script
-/// (then with <see cref="FakeReply.Ok"/>, or the model list for <c>GET .../models</c>), and recording every request.
+/// (then with <see cref="FakeReply.Ok"/>, the model list for <c>GET .../models</c>, or, on the OpenAI-compatible
+/// <c>/v1beta/openai/chat/completions</c>, a chat completion in OpenAI's shape, streamed as server-sent events when the
+/// request says <c>"stream": true</c>), and recording every request.
 /// </summary>
 public sealed class FakeGeminiServer : IAsyncDisposable
 {
@@ -87,6 +89,10 @@ public sealed class FakeGeminiServer : IAsyncDisposable
         else if (_always.TryGetValue(who, out var always))
         {
             reply = always;
+        }
+        else if (path.EndsWith("/openai/chat/completions", StringComparison.Ordinal))
+        {
+            reply = FakeReply.OpenAIChat(body);
         }
         else
         {

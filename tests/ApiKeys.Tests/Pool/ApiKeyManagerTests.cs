@@ -273,26 +273,6 @@ public class ApiKeyManagerTests
     }
 
     [Fact]
-    public void EnvironmentFault_ManyKeysAcrossProjectsFailAtOnce_NoStrikesAndBackOff()
-    {
-        var time = Pools.Clock();
-        using var pool = Pools.Memory(time, keys: 4, options: Pools.NoJitter(o => o.FailureThreshold = 1));
-
-        for (int i = 0; i < 3; i++)
-        {
-            time.Advance(TimeSpan.FromSeconds(1));
-            pool.UpdateKeyStatus(TestKeys.Gemini(i), KeyFailure.RateLimited(TimeSpan.FromSeconds(30)));
-        }
-
-        var e = Assert.Throws<NoAvailableKeyException>(() => pool.Acquire());
-        Assert.Equal(NoKeyReason.EnvironmentFault, e.Reason);
-        Assert.NotNull(e.RetryAfter);
-        time.Advance(e.RetryAfter!.Value);
-        Assert.Equal(4, pool.GetStatuses().Count(s => s.IsUsable));
-        Assert.NotNull(pool.GetHealth().Warnings);
-    }
-
-    [Fact]
     public void EnvironmentFault_ScatteredStrikesBelowThreshold_NeverTrip()
     {
         var time = Pools.Clock();
