@@ -4,7 +4,8 @@ using ApiKeys.Pool;
 
 // A child process for the store tests: several of these share one store directory, and the crash
 // tests kill them with SIGKILL mid-write.
-//   report DIR N          acquire + report N outcomes (every 10th a failure of unknown kind), then flush
+//   report DIR N [T]      acquire + report N outcomes on T threads (every 10th a failure of unknown kind), then flush
+//   report-given DIR N T K  the same with K keys given directly (FakeKey("given", i)), states kept in DIR
 //   add DIR PREFIX N      add N keys one by one, printing "ACK <id>" after each returns (on disk by then)
 //   churn DIR             write states and keys in a loop until killed, printing "READY" once started
 if (args.Length < 2)
@@ -18,22 +19,44 @@ var options = new ApiKeyManagerOptions { FailureThreshold = 1000, AlertAfterCons
 switch (args[0])
 {
     case "report":
+    case "report-given":
     {
+        // report DIR N [THREADS]: the store's keys; report-given DIR N THREADS KEYS: KEYS keys given directly
+        // (the seed's APIKeyManager(api_keys=[...])), only their states kept in DIR. N outcomes in all, over THREADS threads.
         int n = int.Parse(args[2], CultureInfo.InvariantCulture);
-        using var manager = ApiKeyManager.Open(dir, options);
-        for (int i = 0; i < n; i++)
+        int threads = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 1;
+        using var manager = args[0] == "report"
+            ? ApiKeyManager.Open(dir, options)
+            : new ApiKeyManager(Enumerable.Range(0, int.Parse(args[4], CultureInfo.InvariantCulture)).Select(i => FakeKey("given", i)), options, stateDirectory: dir);
+        var workers = Enumerable.Range(0, threads).Select(t => new Thread(() =>
         {
-            using var lease = manager.Acquire();
-            if (i % 10 == 0)
+            for (int i = t; i < n; i += threads)
             {
-                lease.Failed(KeyFailure.Unknown("worker failure"));
+                using var lease = manager.Acquire();
+                if (i % 10 == 0)
+                {
+                    lease.Failed(KeyFailure.Unknown("worker failure"));
+                }
+                else
+                {
+                    lease.Succeeded();
+                }
             }
-            else
+        })).ToList();
+        // A flusher beside the reporters: writes (the first one too) land while outcomes are being reported.
+        bool done = false;
+        var flusher = new Thread(() =>
+        {
+            while (!Volatile.Read(ref done))
             {
-                lease.Succeeded();
+                manager.Flush();
             }
-        }
-
+        });
+        flusher.Start();
+        workers.ForEach(w => w.Start());
+        workers.ForEach(w => w.Join());
+        Volatile.Write(ref done, true);
+        flusher.Join();
         manager.Flush();
         Console.WriteLine("DONE");
         return 0;

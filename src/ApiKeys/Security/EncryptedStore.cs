@@ -249,7 +249,8 @@ public static class EncryptedStore
         Array.Clear(bytes);
         if (content.Seed)
         {
-            AtomicFile.Write(statesPath, StatesFile.Serialize(content.States, content.Generation + 1, Guid.NewGuid().ToString("N")));
+            // The same (initial) epoch: running pools merge into the migrated file instead of taking it for a rotation.
+            AtomicFile.Write(statesPath, StatesFile.Serialize(content.States, content.Generation + 1, content.Epoch));
         }
     }
 

@@ -31,6 +31,9 @@ public sealed class JsonKeyStore : IKeyStore
     private long _keysGeneration;
     private string _epoch = StatesFile.SeedEpoch;
 
+    // The epoch of the last snapshot returned: the pool's changes were made in it (null before the first).
+    private string? _returnedEpoch;
+
     /// <summary>Opens the store in <paramref name="directory"/> (created 0700 at the first write if missing).</summary>
     public JsonKeyStore(string directory, JsonKeyStoreOptions? options = null, TimeProvider? timeProvider = null)
     {
@@ -159,6 +162,13 @@ public sealed class JsonKeyStore : IKeyStore
             }
 
             ReadStates_NeedsLock();
+            if (changes.Count > 0 && _returnedEpoch is not null && _epoch != _returnedEpoch)
+            {
+                // Another process rotated the keys since the pool last read the store: its changes are to states that
+                // were cleared. Nothing is merged; the snapshot tells the pool to start over from the new epoch.
+                return Snapshot_NeedsLock(keys);
+            }
+
             if (changes.Count > 0)
             {
                 // Merge into a copy: if the write fails, the cache still holds what is on disk, so the
@@ -185,8 +195,11 @@ public sealed class JsonKeyStore : IKeyStore
     /// <inheritdoc />
     public override string ToString() => $"JSON store in {Directory}";
 
-    private KeyStoreSnapshot Snapshot_NeedsLock(List<ApiKey>? keys) =>
-        new(keys, new Dictionary<string, KeyState>(_states!, StringComparer.Ordinal), _epoch);
+    private KeyStoreSnapshot Snapshot_NeedsLock(List<ApiKey>? keys)
+    {
+        _returnedEpoch = _epoch;
+        return new(keys, new Dictionary<string, KeyState>(_states!, StringComparer.Ordinal), _epoch);
+    }
 
     private void EnsureDirectory()
     {
@@ -292,7 +305,11 @@ public sealed class JsonKeyStore : IKeyStore
     {
         AtomicFile.CleanStale(Directory, _options.StatesFileName);
         long generation = _statesGeneration + 1;
-        string epoch = _epoch == StatesFile.SeedEpoch ? Guid.NewGuid().ToString("N") : _epoch;
+
+        // The epoch changes only at a rotation (UpdateKeys with ClearStates), never at a plain write: a store that never
+        // rotated keeps the initial epoch, so its first write (or the seed files' migration) is no rotation to the
+        // processes that read it before, and none of their unsaved outcomes is dropped.
+        string epoch = _epoch;
         try
         {
             AtomicFile.Write(StatesPath, StatesFile.Serialize(states, generation, epoch));

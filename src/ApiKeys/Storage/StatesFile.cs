@@ -14,6 +14,11 @@ namespace ApiKeys.Storage;
 internal static class StatesFile
 {
     public const string Format = "apikeys-states/1";
+
+    /// <summary>
+    /// The epoch of a store that was never rotated: no states file, the seed's file, or a file without <c>epoch</c>
+    /// (written so: the field appears at the first rotation).
+    /// </summary>
     public const string SeedEpoch = "seed";
 
     public sealed record Content(Dictionary<string, KeyState> States, long Generation, string Epoch, bool Seed);
@@ -93,7 +98,11 @@ internal static class StatesFile
             writer.WriteStartObject();
             writer.WriteString("format", Format);
             writer.WriteNumber("generation", generation);
-            writer.WriteString("epoch", epoch);
+            if (epoch != SeedEpoch)
+            {
+                writer.WriteString("epoch", epoch);
+            }
+
             writer.WriteStartObject("states");
             foreach (var (id, state) in states.OrderBy(p => p.Key, StringComparer.Ordinal))
             {
