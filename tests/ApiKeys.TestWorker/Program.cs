@@ -8,9 +8,10 @@ using ApiKeys.Pool;
 //   report-given DIR N T K  the same with K keys given directly (FakeKey("given", i)), states kept in DIR
 //   add DIR PREFIX N      add N keys one by one, printing "ACK <id>" after each returns (on disk by then)
 //   churn DIR             write states and keys in a loop until killed, printing "READY" once started
+//   open DIR              check the store's permissions, then open it; print what each step says
 if (args.Length < 2)
 {
-    Console.Error.WriteLine("usage: report DIR N | add DIR PREFIX N | churn DIR");
+    Console.Error.WriteLine("usage: report DIR N [T] | report-given DIR N T K | add DIR PREFIX N | churn DIR | denied DIR | open DIR");
     return 2;
 }
 
@@ -128,6 +129,34 @@ switch (args[0])
         {
             manager.Flush();
             Console.WriteLine("RETRIED");
+        }
+
+        return 0;
+    }
+
+    case "open":
+    {
+        // What a user meets on a store they cannot enter: the permission check, then opening it. Each step prints
+        // "OK", "STORE <kind> <message>" for the store's own error, or "RAW <type> <message>" for anything else.
+        foreach (var step in new Action[]
+        {
+            () => ApiKeys.Security.StorePermissions.FindExposed(dir),
+            () => ApiKeyManager.Open(dir, options).Dispose(),
+        })
+        {
+            try
+            {
+                step();
+                Console.WriteLine("OK");
+            }
+            catch (ApiKeys.Storage.KeyStoreException e)
+            {
+                Console.WriteLine($"STORE {e.Kind} {e.Message}");
+            }
+            catch (Exception e)
+            {
+                Console.WriteLine($"RAW {e.GetType().Name} {e.Message}");
+            }
         }
 
         return 0;
