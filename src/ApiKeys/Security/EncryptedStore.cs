@@ -166,7 +166,7 @@ public static class EncryptedStore
         string full = Path.GetFullPath(directory);
         if (!Directory.Exists(full))
         {
-            throw new KeyStoreException($"{full}: the store directory does not exist.", full, KeyStoreErrorKind.Io);
+            throw new KeyStoreException($"{full}: the store directory does not exist.", full, KeyStoreErrorKind.NotFound, reason: "the store directory does not exist");
         }
 
         return StoreLock.Acquire(Path.Combine(full, JsonKeyStore.LockFileName), "keys");

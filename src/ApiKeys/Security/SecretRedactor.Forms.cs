@@ -36,7 +36,9 @@ public sealed partial class SecretRedactor
                     }
                 }
 
-                return new Found(at, end, candidate.Mask, Whole: k == form.Length);
+                // A key cut short ends the token: one that goes on is another string sharing its start.
+                bool whole = k == form.Length;
+                return whole || end == text.Length || !char.IsAsciiLetterOrDigit(text[end]) ? new Found(at, end, candidate.Mask, whole) : null;
             }
 
             default:
@@ -64,7 +66,8 @@ public sealed partial class SecretRedactor
                     }
                 }
 
-                return new Found(start, at + anchorLength, candidate.Mask, Whole: k < 0);
+                bool whole = k < 0;
+                return whole || start == 0 || !char.IsAsciiLetterOrDigit(text[start - 1]) ? new Found(start, at + anchorLength, candidate.Mask, whole) : null;
             }
         }
     }

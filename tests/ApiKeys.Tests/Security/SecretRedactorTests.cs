@@ -134,6 +134,17 @@ public class SecretRedactorTests
     }
 
     [Fact]
+    public void Redact_AnotherKeySharingTwelveCharacters_MaskedAsItselfNotAsAFragment()
+    {
+        var redactor = new SecretRedactor([TestKeys.Gemini(0)]);
+        string other = "AIzaSyCANARYsuspendedKey000000000000042";
+
+        string redacted = redactor.Redact($"Consumer 'api_key:{other}' / {TestKeys.Gemini(0)[..14]}suffix");
+
+        Assert.Equal("Consumer 'api_key:AIza...0042' / AIzaSyCANARY00suffix", redacted);
+    }
+
+    [Fact]
     public void Redact_FragmentShorterThanTwelve_Kept()
     {
         var redactor = new SecretRedactor([TestKeys.Gemini(42)]);
