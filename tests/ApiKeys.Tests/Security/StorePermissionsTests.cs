@@ -67,7 +67,7 @@ public class StorePermissionsTests
             // Until the check has run many times while the writer's temp files came and went (each is renamed away
             // within a write), every check must succeed.
             int checks = 0, withTempFiles = 0;
-            while (withTempFiles < 300 && checks < 200_000)
+            while (withTempFiles < 50 && checks < 500_000)
             {
                 var exposed = StorePermissions.FindExposed(dir.Path);
                 Assert.Empty(exposed);
@@ -78,7 +78,7 @@ public class StorePermissionsTests
                 }
             }
 
-            Assert.True(withTempFiles >= 300, $"the writer's temp files were seen in only {withTempFiles} of {checks} checks");
+            Assert.True(withTempFiles >= 50, $"the writer's temp files were seen in only {withTempFiles} of {checks} checks");
         }
         finally
         {
