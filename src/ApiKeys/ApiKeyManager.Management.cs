@@ -250,7 +250,7 @@ public sealed partial class ApiKeyManager
             catch (KeyStoreException e) when (e.Kind is KeyStoreErrorKind.PermissionDenied or KeyStoreErrorKind.Io)
             {
                 // Keep the pool working: apply the change in memory and retry the write later.
-                Log.StoreSaveFailed(_logger, "keys", Describe(e), e.Path ?? _store.Location);
+                Log.StoreSaveFailed(_logger, "keys", e.Reason, e.Path ?? _store.Location);
                 List<ApiKey> current;
                 lock (_gate)
                 {
@@ -268,7 +268,7 @@ public sealed partial class ApiKeyManager
                     }
                 }
 
-                return $"Failed to save keys: {Describe(e)} ({e.Path ?? _store.Location})";
+                return $"Failed to save keys: {e.Reason} ({e.Path ?? _store.Location})";
             }
 
             lock (_gate)
@@ -287,10 +287,4 @@ public sealed partial class ApiKeyManager
         _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
         released.TrySetResult();
     }
-
-    internal static string Describe(KeyStoreException e) => e.Kind switch
-    {
-        KeyStoreErrorKind.PermissionDenied => "Permission denied",
-        _ => e.Message,
-    };
 }

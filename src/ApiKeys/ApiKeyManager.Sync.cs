@@ -122,6 +122,20 @@ public sealed partial class ApiKeyManager
                     Log.StoreSaveRecovered(_logger, _store.Location);
                 }
             }
+            catch (KeyStoreException e) when (e.CommittedSnapshot is { } written)
+            {
+                // Written but not flushed to disk: every reader sees it, so it is adopted like a write (counted once);
+                // the store flushes the directory again before its next write. Still a failed write to report.
+                Adopt(keysWritten is not null && written.Keys is null ? written with { Keys = keysWritten.Keys } : written, sent);
+                Log.StoreSaveFailed(_logger, "key states", e.Reason, e.Path ?? _store.Location);
+                _lastSyncFailed = true;
+                if (throwOnError)
+                {
+                    throw;
+                }
+
+                return;
+            }
             catch (KeyStoreException e)
             {
                 lock (_gate)
@@ -138,7 +152,7 @@ public sealed partial class ApiKeyManager
 
                 if (!_lastSyncFailed || throwOnError)
                 {
-                    Log.StoreSaveFailed(_logger, "key states", Describe(e), e.Path ?? _store.Location);
+                    Log.StoreSaveFailed(_logger, "key states", e.Reason, e.Path ?? _store.Location);
                 }
 
                 _lastSyncFailed = true;
@@ -150,23 +164,27 @@ public sealed partial class ApiKeyManager
                 return;
             }
 
-            if (snapshot is null)
+            if (snapshot is not null)
             {
-                return;
+                Adopt(snapshot, sent);
             }
-
-            List<object>? notices;
-            lock (_gate)
-            {
-                AdoptSnapshot_NeedsLock(snapshot, _time.GetUtcNow(), sent);
-                notices = TakeNotices_NeedsLock();
-
-                // Another process may have added, enabled or reset a key: callers waiting for one look again.
-                WakeWaiters_NeedsLock();
-            }
-
-            Publish(notices);
         }
+    }
+
+    /// <summary>Adopts what a sync read or wrote, and publishes what it changed.</summary>
+    private void Adopt(KeyStoreSnapshot snapshot, Dictionary<KeySlot, KeyState> sent)
+    {
+        List<object>? notices;
+        lock (_gate)
+        {
+            AdoptSnapshot_NeedsLock(snapshot, _time.GetUtcNow(), sent);
+            notices = TakeNotices_NeedsLock();
+
+            // Another process may have added, enabled or reset a key: callers waiting for one look again.
+            WakeWaiters_NeedsLock();
+        }
+
+        Publish(notices);
     }
 
     /// <summary>Adopts keys and states from the store, merging them with this process's unsaved changes.</summary>

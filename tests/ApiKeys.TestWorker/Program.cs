@@ -4,12 +4,14 @@ using ApiKeys.Pool;
 
 // A child process for the store tests: several of these share one store directory, and the crash
 // tests kill them with SIGKILL mid-write.
-//   report DIR N          acquire + report N outcomes (every 10th a failure of unknown kind), then flush
+//   report DIR N [T]      acquire + report N outcomes on T threads (every 10th a failure of unknown kind), then flush
+//   report-given DIR N T K  the same with K keys given directly (FakeKey("given", i)), states kept in DIR
 //   add DIR PREFIX N      add N keys one by one, printing "ACK <id>" after each returns (on disk by then)
 //   churn DIR             write states and keys in a loop until killed, printing "READY" once started
+//   open DIR              check the store's permissions, then open it; print what each step says
 if (args.Length < 2)
 {
-    Console.Error.WriteLine("usage: report DIR N | add DIR PREFIX N | churn DIR");
+    Console.Error.WriteLine("usage: report DIR N [T] | report-given DIR N T K | add DIR PREFIX N | churn DIR | denied DIR | open DIR");
     return 2;
 }
 
@@ -18,22 +20,44 @@ var options = new ApiKeyManagerOptions { FailureThreshold = 1000, AlertAfterCons
 switch (args[0])
 {
     case "report":
+    case "report-given":
     {
+        // report DIR N [THREADS]: the store's keys; report-given DIR N THREADS KEYS: KEYS keys given directly
+        // (the seed's APIKeyManager(api_keys=[...])), only their states kept in DIR. N outcomes in all, over THREADS threads.
         int n = int.Parse(args[2], CultureInfo.InvariantCulture);
-        using var manager = ApiKeyManager.Open(dir, options);
-        for (int i = 0; i < n; i++)
+        int threads = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 1;
+        using var manager = args[0] == "report"
+            ? ApiKeyManager.Open(dir, options)
+            : new ApiKeyManager(Enumerable.Range(0, int.Parse(args[4], CultureInfo.InvariantCulture)).Select(i => FakeKey("given", i)), options, stateDirectory: dir);
+        var workers = Enumerable.Range(0, threads).Select(t => new Thread(() =>
         {
-            using var lease = manager.Acquire();
-            if (i % 10 == 0)
+            for (int i = t; i < n; i += threads)
             {
-                lease.Failed(KeyFailure.Unknown("worker failure"));
+                using var lease = manager.Acquire();
+                if (i % 10 == 0)
+                {
+                    lease.Failed(KeyFailure.Unknown("worker failure"));
+                }
+                else
+                {
+                    lease.Succeeded();
+                }
             }
-            else
+        })).ToList();
+        // A flusher beside the reporters: writes (the first one too) land while outcomes are being reported.
+        bool done = false;
+        var flusher = new Thread(() =>
+        {
+            while (!Volatile.Read(ref done))
             {
-                lease.Succeeded();
+                manager.Flush();
             }
-        }
-
+        });
+        flusher.Start();
+        workers.ForEach(w => w.Start());
+        workers.ForEach(w => w.Join());
+        Volatile.Write(ref done, true);
+        flusher.Join();
         manager.Flush();
         Console.WriteLine("DONE");
         return 0;
@@ -105,6 +129,34 @@ switch (args[0])
         {
             manager.Flush();
             Console.WriteLine("RETRIED");
+        }
+
+        return 0;
+    }
+
+    case "open":
+    {
+        // What a user meets on a store they cannot enter: the permission check, then opening it. Each step prints
+        // "OK", "STORE <kind> <message>" for the store's own error, or "RAW <type> <message>" for anything else.
+        foreach (var step in new Action[]
+        {
+            () => ApiKeys.Security.StorePermissions.FindExposed(dir),
+            () => ApiKeyManager.Open(dir, options).Dispose(),
+        })
+        {
+            try
+            {
+                step();
+                Console.WriteLine("OK");
+            }
+            catch (ApiKeys.Storage.KeyStoreException e)
+            {
+                Console.WriteLine($"STORE {e.Kind} {e.Message}");
+            }
+            catch (Exception e)
+            {
+                Console.WriteLine($"RAW {e.GetType().Name} {e.Message}");
+            }
         }
 
         return 0;

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using ApiKeys.Keys;
 using ApiKeys.Storage;
 using Microsoft.Extensions.Logging;
@@ -22,14 +23,21 @@ public static class EncryptedStore
     public static JsonKeyStoreOptions StoreOptions(IPassphraseProvider provider, PassphraseProtectorOptions? protectorOptions = null) =>
         new() { Protector = new PassphraseProtector(provider, protectorOptions) };
 
-    /// <summary>Opens the store in <paramref name="directory"/>, reading (and writing) its keys file encrypted; a plain keys file is encrypted at the first key change.</summary>
+    /// <summary>
+    /// Opens the store in <paramref name="directory"/>, reading and writing its keys file encrypted. A plain keys file is refused
+    /// (<see cref="KeyStoreErrorKind.NotEncrypted"/>): <see cref="Encrypt"/> is the one way from plain to encrypted. A store
+    /// with no keys file yet gets an encrypted one at its first key.
+    /// </summary>
     /// <param name="directory">The store directory.</param>
     /// <param name="provider">The passphrase source, asked once.</param>
     /// <param name="options">The pool's options.</param>
     /// <param name="logger">A logger.</param>
     /// <param name="timeProvider">The clock.</param>
     /// <param name="protectorOptions">The key derivation parameters; null for the defaults.</param>
-    /// <exception cref="KeyStoreException">Wrong passphrase or a damaged file (<see cref="KeyStoreErrorKind.Decryption"/>); nothing is overwritten.</exception>
+    /// <exception cref="KeyStoreException">
+    /// Wrong passphrase or a damaged file (<see cref="KeyStoreErrorKind.Decryption"/>), a plain keys file
+    /// (<see cref="KeyStoreErrorKind.NotEncrypted"/>); nothing is overwritten.
+    /// </exception>
     public static ApiKeyManager Open(string directory, IPassphraseProvider provider, ApiKeyManagerOptions? options = null,
         ILogger<ApiKeyManager>? logger = null, TimeProvider? timeProvider = null, PassphraseProtectorOptions? protectorOptions = null) =>
         new(new JsonKeyStore(directory, StoreOptions(provider, protectorOptions), timeProvider), options, logger, timeProvider);
@@ -158,7 +166,7 @@ public static class EncryptedStore
         string full = Path.GetFullPath(directory);
         if (!Directory.Exists(full))
         {
-            throw new KeyStoreException($"{full}: the store directory does not exist.", full, KeyStoreErrorKind.Io);
+            throw new KeyStoreException($"{full}: the store directory does not exist.", full, KeyStoreErrorKind.NotFound, reason: "the store directory does not exist");
         }
 
         return StoreLock.Acquire(Path.Combine(full, JsonKeyStore.LockFileName), "keys");
@@ -173,7 +181,7 @@ public static class EncryptedStore
         }
         finally
         {
-            Array.Clear(bytes);
+            CryptographicOperations.ZeroMemory(bytes);
         }
     }
 
@@ -182,7 +190,7 @@ public static class EncryptedStore
         var bytes = ReadFile(path) ?? throw new KeyStoreException($"{path}: there is no keys file.", path, KeyStoreErrorKind.Io);
         if (!EncryptedEnvelopeMagic.IsEnvelope(bytes))
         {
-            Array.Clear(bytes);
+            CryptographicOperations.ZeroMemory(bytes);
             throw new KeyStoreException($"{path} is not encrypted.", path, KeyStoreErrorKind.Other);
         }
 
@@ -193,16 +201,16 @@ public static class EncryptedStore
 
     private static void WriteKeys(string path, List<ApiKey> keys, long generation, PassphraseProtector? protector, string role)
     {
-        var json = KeysFile.Serialize(keys, generation);
-        try
+        // Disposing the buffer zeroes every byte of the plaintext.
+        using var json = KeysFile.Serialize(keys, generation);
+        AtomicFile.CleanStale(Path.GetDirectoryName(path)!, Path.GetFileName(path));
+        if (protector is null)
         {
-            var bytes = protector is null ? json : protector.Protect(json, role, generation);
-            AtomicFile.CleanStale(Path.GetDirectoryName(path)!, Path.GetFileName(path));
-            AtomicFile.Write(path, bytes);
+            AtomicFile.Write(path, json.WrittenSpan);
         }
-        finally
+        else
         {
-            Array.Clear(json);
+            AtomicFile.Write(path, protector.Protect(json.WrittenSpan, role, generation));
         }
     }
 
@@ -245,40 +253,23 @@ public static class EncryptedStore
             return;
         }
 
-        var content = StatesFile.Parse(bytes, statesPath);
-        Array.Clear(bytes);
-        if (content.Seed)
-        {
-            AtomicFile.Write(statesPath, StatesFile.Serialize(content.States, content.Generation + 1, Guid.NewGuid().ToString("N")));
-        }
-    }
-
-    private static byte[]? ReadFile(string path)
-    {
-        const long MaxBytes = 64L * 1024 * 1024;
+        // The seed's states file names keys by their secret.
+        StatesFile.Content content;
         try
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.None);
-            if (stream.Length > MaxBytes)
-            {
-                throw new KeyStoreException($"{path}: {stream.Length} bytes, larger than the {MaxBytes} bytes the store reads; the file was left as it is.", path, KeyStoreErrorKind.TooLarge);
-            }
+            content = StatesFile.Parse(bytes, statesPath);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(bytes);
+        }
 
-            var bytes = new byte[stream.Length];
-            stream.ReadExactly(bytes);
-            return bytes;
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        if (content.Seed)
         {
-            return null;
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            throw new KeyStoreException($"Failed to load {path}: Permission denied", path, KeyStoreErrorKind.PermissionDenied, innerException: e);
-        }
-        catch (IOException e) when (e is not KeyStoreException)
-        {
-            throw new KeyStoreException($"Failed to load {path}: {e.Message}", path, KeyStoreErrorKind.Io, innerException: e);
+            // The same (initial) epoch: running pools merge into the migrated file instead of taking it for a rotation.
+            AtomicFile.Write(statesPath, StatesFile.Serialize(content.States, content.Generation + 1, content.Epoch));
         }
     }
+
+    private static byte[]? ReadFile(string path) => StoreFile.Read(path);
 }

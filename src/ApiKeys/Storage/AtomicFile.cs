@@ -8,10 +8,15 @@ internal static class AtomicFile
 {
     public const string TempSuffix = ".tmp";
 
+    /// <exception cref="KeyStoreException">
+    /// The write failed. When only the flush of the directory failed, the new file is in place (readers see it) but may not
+    /// survive a power cut: <see cref="KeyStoreException.Committed"/> says so.
+    /// </exception>
     public static void Write(string path, ReadOnlySpan<byte> content)
     {
         string directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         string temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}{TempSuffix}");
+        bool committed = false;
         try
         {
             var options = new FileStreamOptions
@@ -33,6 +38,7 @@ internal static class AtomicFile
             }
 
             File.Move(temp, path, overwrite: true);
+            committed = true;
             if (NativeFile.IsSupported)
             {
                 NativeFile.FsyncDirectory(directory);
@@ -40,10 +46,23 @@ internal static class AtomicFile
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            TryDelete(temp);
-            var kind = e is UnauthorizedAccessException ? KeyStoreErrorKind.PermissionDenied : KeyStoreErrorKind.Io;
+            if (!committed)
+            {
+                TryDelete(temp);
+                if (Directory.Exists(path))
+                {
+                    throw StoreFile.NotAFile(path, e);
+                }
+            }
+
+            var kind = e is UnauthorizedAccessException || e.InnerException is UnauthorizedAccessException ? KeyStoreErrorKind.PermissionDenied : KeyStoreErrorKind.Io;
             string reason = kind == KeyStoreErrorKind.PermissionDenied ? "Permission denied" : e.Message;
-            throw new KeyStoreException($"Failed to save {Describe(path)}: {reason} ({path})", path, kind, innerException: e);
+            if (committed)
+            {
+                reason = $"the directory could not be flushed to disk ({reason}): the new file may not survive a power cut";
+            }
+
+            throw new KeyStoreException($"Failed to save {Describe(path)}: {reason} ({path})", path, kind, innerException: e, reason: reason) { Committed = committed };
         }
     }
 

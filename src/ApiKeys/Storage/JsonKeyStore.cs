@@ -9,7 +9,7 @@ namespace ApiKeys.Storage;
 /// read-modify-write, so several processes share a directory without lost updates; a file that cannot be read is
 /// never overwritten.
 /// </summary>
-public sealed class JsonKeyStore : IKeyStore
+public sealed partial class JsonKeyStore : IKeyStore
 {
     /// <summary>The seed's keys file name.</summary>
     public const string KeysFileName = "api_keys.json";
@@ -23,19 +23,15 @@ public sealed class JsonKeyStore : IKeyStore
     private readonly Lock _gate = new();
     private readonly JsonKeyStoreOptions _options;
     private readonly TimeProvider _time;
+    private readonly StoreDirectory _directory;
     private List<ApiKey> _givenKeys;
-    private FileStamp _keysStamp;
-    private FileStamp _statesStamp;
-    private Dictionary<string, KeyState>? _states;
-    private long _statesGeneration;
-    private long _keysGeneration;
-    private string _epoch = StatesFile.SeedEpoch;
 
-    /// <summary>Opens the store in <paramref name="directory"/> (created 0700 at the first write if missing).</summary>
+    /// <summary>Opens the store in <paramref name="directory"/> (created 0700 at the first write if missing, unless <see cref="JsonKeyStoreOptions.CreateDirectory"/> is false).</summary>
     public JsonKeyStore(string directory, JsonKeyStoreOptions? options = null, TimeProvider? timeProvider = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
-        Directory = Path.GetFullPath(directory);
+        _directory = new StoreDirectory(directory);
+        Directory = _directory.FullPath;
         _options = options ?? new JsonKeyStoreOptions();
         _time = timeProvider ?? TimeProvider.System;
         KeysPath = Path.Combine(Directory, _options.KeysFileName);
@@ -74,6 +70,7 @@ public sealed class JsonKeyStore : IKeyStore
         lock (_gate)
         {
             // Reads need no lock: every write is an atomic rename, so a reader sees a whole file, old or new.
+            EnsureExists();
             var keys = HoldsKeys ? ReadKeys_NeedsLock() : [.. _givenKeys];
             ReadStates_NeedsLock();
             return Snapshot_NeedsLock(keys);
@@ -86,36 +83,21 @@ public sealed class JsonKeyStore : IKeyStore
         ArgumentNullException.ThrowIfNull(update);
         lock (_gate)
         {
-            EnsureDirectory();
+            PrepareWrite();
             using var fileLock = StoreLock.Acquire(LockPath, "keys");
             var current = HoldsKeys ? ReadKeys_NeedsLock() : [.. _givenKeys];
             ReadStates_NeedsLock();
             var change = update(current);
             if (change is null)
             {
+                DropOrphanStates_NeedsLock(current, current);
                 return Snapshot_NeedsLock(current);
             }
 
             List<ApiKey> keys = [.. change.Keys];
             if (HoldsKeys)
             {
-                AtomicFile.CleanStale(Directory, _options.KeysFileName);
-                long generation = _keysGeneration + 1;
-                var json = KeysFile.Serialize(keys, generation);
-                try
-                {
-                    byte[] bytes = _options.Protector is { } protector ? protector.Protect(json, "keys", generation) : json;
-                    AtomicFile.Write(KeysPath, bytes);
-                }
-                finally
-                {
-                    // The plaintext holds every secret: clear it after the write (without a protector it is the very array written).
-                    Array.Clear(json);
-                }
-
-                _keysGeneration = generation;
-                _keysStamp = FileStamp.Of(KeysPath);
-                IsEncrypted = _options.Protector is not null;
+                WriteKeys_NeedsLock(keys);
             }
             else
             {
@@ -126,6 +108,10 @@ public sealed class JsonKeyStore : IKeyStore
             {
                 _epoch = Guid.NewGuid().ToString("N");
                 WriteStates_NeedsLock(new(StringComparer.Ordinal));
+            }
+            else
+            {
+                DropOrphanStates_NeedsLock(current, keys);
             }
 
             IsSeedFormat = false;
@@ -148,7 +134,7 @@ public sealed class JsonKeyStore : IKeyStore
 
             if (changes.Count > 0)
             {
-                EnsureDirectory();
+                PrepareWrite();
             }
 
             using var fileLock = changes.Count > 0 ? StoreLock.Acquire(LockPath, "key states") : null;
@@ -159,6 +145,13 @@ public sealed class JsonKeyStore : IKeyStore
             }
 
             ReadStates_NeedsLock();
+            if (changes.Count > 0 && _returnedEpoch is not null && _epoch != _returnedEpoch)
+            {
+                // Another process rotated the keys since the pool last read the store: its changes are to states that
+                // were cleared. Nothing is merged; the snapshot tells the pool to start over from the new epoch.
+                return Snapshot_NeedsLock(keys);
+            }
+
             if (changes.Count > 0)
             {
                 // Merge into a copy: if the write fails, the cache still holds what is on disk, so the
@@ -166,11 +159,26 @@ public sealed class JsonKeyStore : IKeyStore
                 var merged = new Dictionary<string, KeyState>(_states!, StringComparer.Ordinal);
                 foreach (var change in changes)
                 {
+                    // A key removed (by any process) takes its state with it: a late change for it is not written back.
+                    if (_keyIds is { } ids && !ids.Contains(change.KeyId))
+                    {
+                        continue;
+                    }
+
                     merged.TryGetValue(change.KeyId, out var disk);
                     merged[change.KeyId] = KeyStatePolicy.Merge(disk, change.State, change.Baseline);
                 }
 
-                WriteStates_NeedsLock(merged);
+                try
+                {
+                    WriteStates_NeedsLock(Pruned(merged));
+                }
+                catch (KeyStoreException e) when (e.Committed)
+                {
+                    // Renamed into place, not flushed: readers see it, so the pool must count it as written (once).
+                    e.CommittedSnapshot = Snapshot_NeedsLock(keys);
+                    throw;
+                }
             }
 
             return Snapshot_NeedsLock(keys);
@@ -185,179 +193,29 @@ public sealed class JsonKeyStore : IKeyStore
     /// <inheritdoc />
     public override string ToString() => $"JSON store in {Directory}";
 
-    private KeyStoreSnapshot Snapshot_NeedsLock(List<ApiKey>? keys) =>
-        new(keys, new Dictionary<string, KeyState>(_states!, StringComparer.Ordinal), _epoch);
-
-    private void EnsureDirectory()
+    private KeyStoreSnapshot Snapshot_NeedsLock(List<ApiKey>? keys)
     {
-        if (System.IO.Directory.Exists(Directory))
-        {
-            return;
-        }
-
-        try
-        {
-            if (OperatingSystem.IsWindows())
-            {
-                System.IO.Directory.CreateDirectory(Directory);
-            }
-            else
-            {
-                System.IO.Directory.CreateDirectory(Directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            }
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            throw new KeyStoreException($"Failed to create the key store: Permission denied ({Directory})", Directory, KeyStoreErrorKind.PermissionDenied, innerException: e);
-        }
-        catch (IOException e)
-        {
-            throw new KeyStoreException($"Failed to create the key store: {e.Message} ({Directory})", Directory, KeyStoreErrorKind.Io, innerException: e);
-        }
+        _returnedEpoch = _epoch;
+        return new(keys, new Dictionary<string, KeyState>(Pruned(_states!), StringComparer.Ordinal), _epoch);
     }
 
-    private List<ApiKey> ReadKeys_NeedsLock()
+    /// <summary>Before a write: the directory exists (created if allowed) and what an earlier write left unflushed is flushed.</summary>
+    private void PrepareWrite()
     {
-        var stamp = FileStamp.Of(KeysPath);
-        var bytes = ReadFile(KeysPath);
-        if (bytes is null)
-        {
-            _keysStamp = stamp;
-            _keysGeneration = 0;
-            IsEncrypted = false;
-            return [];
-        }
-
-        byte[] json = bytes;
-        long envelopeGeneration = -1;
-        if (_options.Protector is { } protector && protector.IsProtected(bytes))
-        {
-            (json, envelopeGeneration) = protector.Unprotect(bytes, "keys", KeysPath);
-            IsEncrypted = true;
-        }
-        else if (EncryptedEnvelopeMagic.IsEnvelope(bytes))
-        {
-            throw new KeyStoreException($"{KeysPath} is encrypted: give the passphrase (APIKEYS_PASSPHRASE or --passphrase-file) to open it.",
-                KeysPath, KeyStoreErrorKind.Decryption);
-        }
-        else
-        {
-            IsEncrypted = false;
-        }
-
-        try
-        {
-            var (keys, seed, generation) = KeysFile.Parse(json, KeysPath, _time.GetUtcNow());
-            IsSeedFormat = seed;
-            _keysGeneration = Math.Max(generation, envelopeGeneration);
-            _keysStamp = stamp;
-            return keys;
-        }
-        finally
-        {
-            if (!ReferenceEquals(json, bytes))
-            {
-                Array.Clear(json);
-            }
-
-            Array.Clear(bytes);
-        }
+        EnsureExists();
+        _directory.Ensure();
     }
 
-    private void ReadStates_NeedsLock()
+    /// <summary>Refuses a missing directory when the store may not create it.</summary>
+    private void EnsureExists()
     {
-        var stamp = FileStamp.Of(StatesPath);
-        if (_states is not null && stamp == _statesStamp)
+        if (!_options.CreateDirectory && !System.IO.Directory.Exists(Directory))
         {
-            return;
-        }
-
-        var bytes = ReadFile(StatesPath);
-        if (bytes is null)
-        {
-            _states ??= new(StringComparer.Ordinal);
-            _statesStamp = stamp;
-            return;
-        }
-
-        var content = StatesFile.Parse(bytes, StatesPath);
-        _states = content.States;
-        _statesGeneration = content.Generation;
-        _epoch = content.Epoch;
-        IsSeedFormat |= content.Seed;
-        _statesStamp = stamp;
-    }
-
-    private void WriteStates_NeedsLock(Dictionary<string, KeyState> states)
-    {
-        AtomicFile.CleanStale(Directory, _options.StatesFileName);
-        long generation = _statesGeneration + 1;
-        string epoch = _epoch == StatesFile.SeedEpoch ? Guid.NewGuid().ToString("N") : _epoch;
-        try
-        {
-            AtomicFile.Write(StatesPath, StatesFile.Serialize(states, generation, epoch));
-        }
-        catch
-        {
-            // Read the file again next time rather than trust a cache that may be ahead of it.
-            _states = null;
-            _statesStamp = default;
-            throw;
-        }
-
-        _states = states;
-        _epoch = epoch;
-        _statesGeneration = generation;
-        _statesStamp = FileStamp.Of(StatesPath);
-    }
-
-    private byte[]? ReadFile(string path)
-    {
-        try
-        {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.None);
-            if (stream.Length > _options.MaxFileBytes)
-            {
-                throw new KeyStoreException($"{path}: {stream.Length} bytes, larger than the {_options.MaxFileBytes} bytes the store reads; the file was left as it is.",
-                    path, KeyStoreErrorKind.TooLarge);
-            }
-
-            var bytes = new byte[stream.Length];
-            stream.ReadExactly(bytes);
-            return bytes;
-        }
-        catch (FileNotFoundException)
-        {
-            return null;
-        }
-        catch (DirectoryNotFoundException)
-        {
-            return null;
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            throw new KeyStoreException($"Failed to load {AtomicFile.Describe(path)}: Permission denied ({path})", path, KeyStoreErrorKind.PermissionDenied, innerException: e);
-        }
-        catch (IOException e) when (e is not KeyStoreException)
-        {
-            throw new KeyStoreException($"Failed to load {AtomicFile.Describe(path)}: {e.Message} ({path})", path, KeyStoreErrorKind.Io, innerException: e);
-        }
-    }
-
-    /// <summary>What identifies a version of a file without reading it: size, modification and change times.</summary>
-    private readonly record struct FileStamp(long Length, long Modified, long Changed)
-    {
-        public static FileStamp Of(string path)
-        {
-            try
-            {
-                var info = new FileInfo(path);
-                return info.Exists ? new(info.Length, info.LastWriteTimeUtc.Ticks, info.CreationTimeUtc.Ticks) : default;
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                return default;
-            }
+            throw File.Exists(Directory)
+                ? new KeyStoreException($"{Directory} is a file, not a store directory; nothing was read or written.", Directory, KeyStoreErrorKind.NotFound,
+                    reason: "not a directory")
+                : new KeyStoreException($"{Directory}: the store directory does not exist; nothing was read or written.", Directory, KeyStoreErrorKind.NotFound,
+                    reason: "the store directory does not exist");
         }
     }
 }

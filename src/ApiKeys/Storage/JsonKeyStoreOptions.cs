@@ -19,9 +19,20 @@ public sealed class JsonKeyStoreOptions
 
     /// <summary>The largest file the store reads.</summary>
     /// <value>The default is 64 MiB.</value>
-    public long MaxFileBytes { get; set; } = 64L * 1024 * 1024;
+    public long MaxFileBytes { get; set; } = StoreFile.DefaultMaxBytes;
 
-    /// <summary>Encrypts the keys file at rest; null: plain JSON (an encrypted file then cannot be opened).</summary>
+    /// <summary>
+    /// Whether the first write creates the store directory (0700, with any missing parents) when it does not exist. When
+    /// false, reading or writing a store whose directory does not exist fails with <see cref="KeyStoreErrorKind.NotFound"/>:
+    /// for tools whose commands only read a store, where a mistyped directory must be an error, not an empty store.
+    /// </summary>
+    /// <value>The default is true (the seed's behaviour). Reading never creates the directory either way.</value>
+    public bool CreateDirectory { get; set; } = true;
+
+    /// <summary>
+    /// Encrypts the keys file at rest; null: plain JSON (an encrypted file then cannot be opened). With a protector, a plain
+    /// keys file is refused (<see cref="KeyStoreErrorKind.NotEncrypted"/>): <c>apikeys encrypt</c> encrypts it.
+    /// </summary>
     /// <value>The default is null.</value>
     public IKeyFileProtector? Protector { get; set; }
 }

@@ -26,4 +26,16 @@ public enum KeyStoreErrorKind
 
     /// <summary>The store is encrypted and the passphrase is wrong or missing, or the file was tampered with.</summary>
     Decryption,
+
+    /// <summary>A directory (or another kind of entry) stands where the store keeps a file.</summary>
+    NotAFile,
+
+    /// <summary>The store directory does not exist, and the store was told not to create it.</summary>
+    NotFound,
+
+    /// <summary>
+    /// The keys file is plain JSON although the store is to be encrypted (a passphrase was given): it is not read, nor
+    /// written in clear; <c>apikeys encrypt</c> encrypts it.
+    /// </summary>
+    NotEncrypted,
 }

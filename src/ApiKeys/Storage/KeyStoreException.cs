@@ -13,12 +13,14 @@ public sealed class KeyStoreException : IOException
     public KeyStoreException(string message)
         : base(message)
     {
+        Reason = message;
     }
 
     /// <summary>Creates the exception.</summary>
     public KeyStoreException(string message, Exception innerException)
         : base(message, innerException)
     {
+        Reason = message;
     }
 
     /// <summary>Creates the exception.</summary>
@@ -28,13 +30,16 @@ public sealed class KeyStoreException : IOException
     /// <param name="line">The 1-based line of a parse error.</param>
     /// <param name="column">The 1-based byte column of a parse error.</param>
     /// <param name="innerException">The cause.</param>
-    public KeyStoreException(string message, string? path, KeyStoreErrorKind kind, long? line = null, long? column = null, Exception? innerException = null)
+    /// <param name="reason">What went wrong in a few words, without the file (<c>Permission denied</c>); null: the message.</param>
+    public KeyStoreException(string message, string? path, KeyStoreErrorKind kind, long? line = null, long? column = null, Exception? innerException = null,
+        string? reason = null)
         : base(message, innerException)
     {
         Path = path;
         Kind = kind;
         Line = line;
         Column = column;
+        Reason = reason ?? message;
     }
 
     /// <summary>The file concerned.</summary>
@@ -48,4 +53,19 @@ public sealed class KeyStoreException : IOException
 
     /// <summary>The 1-based byte column of a parse error.</summary>
     public long? Column { get; }
+
+    /// <summary>
+    /// What went wrong in a few words, without the file or what was being done (<c>Permission denied</c>,
+    /// <c>No space left on device</c>), for messages that say those themselves; the whole message when there is nothing shorter.
+    /// </summary>
+    public string Reason { get; } = "";
+
+    /// <summary>
+    /// Set when the file was renamed into place but the directory could not be flushed: the new content is what readers
+    /// see, though it may not survive a power cut. A states write's snapshot rides along, so the pool counts it once.
+    /// </summary>
+    internal bool Committed { get; init; }
+
+    /// <summary>What the store holds after a <see cref="Committed"/> states write.</summary>
+    internal KeyStoreSnapshot? CommittedSnapshot { get; set; }
 }

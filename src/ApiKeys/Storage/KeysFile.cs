@@ -62,7 +62,7 @@ internal static class KeysFile
         {
             throw new KeyStoreException(format is null
                 ? $"{path}: at $.format: missing format; expected \"{Format}\"; the file was left as it is."
-                : $"{path}: at $.format: unknown format version '{format}' (this version reads {Format}); the file was left as it is.",
+                : $"{path}: at $.format: unknown format version {StoreFormat.Quote(format)} (this version reads {Format}); the file was left as it is.",
                 path, format is null ? KeyStoreErrorKind.InvalidShape : KeyStoreErrorKind.UnsupportedVersion);
         }
 
@@ -111,9 +111,27 @@ internal static class KeysFile
         return (keys, false, generation);
     }
 
-    public static byte[] Serialize(IReadOnlyList<ApiKey> keys, long generation)
+    /// <summary>The keys file's JSON, in a buffer the caller disposes: that zeroes every byte of it (it holds every secret).</summary>
+    /// <param name="keys">The keys.</param>
+    /// <param name="generation">The write's generation.</param>
+    /// <param name="pool">Where the buffer's arrays come from; null for the shared pool.</param>
+    public static SecretBufferWriter Serialize(IReadOnlyList<ApiKey> keys, long generation, ArrayPool<byte>? pool = null)
     {
-        var buffer = new ArrayBufferWriter<byte>(256 + (keys.Count * 200));
+        var buffer = new SecretBufferWriter(256 + (keys.Count * 200), pool);
+        try
+        {
+            Write(buffer, keys, generation);
+            return buffer;
+        }
+        catch
+        {
+            buffer.Dispose();
+            throw;
+        }
+    }
+
+    private static void Write(SecretBufferWriter buffer, IReadOnlyList<ApiKey> keys, long generation)
+    {
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {
             writer.WriteStartObject();
@@ -136,7 +154,8 @@ internal static class KeysFile
                     writer.WriteString("project", key.Project);
                 }
 
-                writer.WriteString("addedAt", key.AddedAt.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture));
+                // Every digit the clock gave (100 ns): what was stored comes back exactly.
+                writer.WriteString("addedAt", key.AddedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.FFFFFFFZ", System.Globalization.CultureInfo.InvariantCulture));
                 writer.WriteBoolean("disabled", key.Disabled);
                 writer.WriteEndObject();
             }
@@ -146,6 +165,5 @@ internal static class KeysFile
         }
 
         buffer.Write("\n"u8);
-        return buffer.WrittenSpan.ToArray();
     }
 }

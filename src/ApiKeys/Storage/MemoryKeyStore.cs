@@ -43,11 +43,21 @@ public sealed class MemoryKeyStore : IKeyStore
             var change = update([.. _keys]);
             if (change is not null)
             {
+                var before = _keys.Select(k => k.Id).ToHashSet(StringComparer.Ordinal);
                 _keys = [.. change.Keys];
                 if (change.ClearStates)
                 {
                     _states = new(StringComparer.Ordinal);
                     _epoch = Guid.NewGuid().ToString("N");
+                }
+                else
+                {
+                    // A removed key's state goes with it; an added key starts with none (as in the JSON store).
+                    var after = _keys.Select(k => k.Id).ToHashSet(StringComparer.Ordinal);
+                    foreach (var id in _states.Keys.Where(id => before.Contains(id) != after.Contains(id)).ToList())
+                    {
+                        _states.Remove(id);
+                    }
                 }
             }
 
@@ -66,8 +76,14 @@ public sealed class MemoryKeyStore : IKeyStore
 
         lock (_gate)
         {
+            var ids = _holdsKeys ? _keys.Select(k => k.Id).ToHashSet(StringComparer.Ordinal) : null;
             foreach (var change in changes)
             {
+                if (ids is not null && !ids.Contains(change.KeyId))
+                {
+                    continue;
+                }
+
                 _states.TryGetValue(change.KeyId, out var disk);
                 _states[change.KeyId] = KeyStatePolicy.Merge(disk, change.State, change.Baseline);
             }

@@ -14,6 +14,11 @@ namespace ApiKeys.Storage;
 internal static class StatesFile
 {
     public const string Format = "apikeys-states/1";
+
+    /// <summary>
+    /// The epoch of a store that was never rotated: no states file, the seed's file, or a file without <c>epoch</c>
+    /// (written so: the field appears at the first rotation).
+    /// </summary>
     public const string SeedEpoch = "seed";
 
     public sealed record Content(Dictionary<string, KeyState> States, long Generation, string Epoch, bool Seed);
@@ -31,9 +36,11 @@ internal static class StatesFile
         if (!root.TryGetProperty("format", out var formatElement))
         {
             // The seed's file: raw keys as property names.
+            int index = -1;
             foreach (var property in root.EnumerateObject())
             {
-                string where = $"$['{KeyMask.Mask(property.Name)}']";
+                index++;
+                string where = $"$['{KeyMask.Mask(property.Name.Trim())}']";
                 if (property.Value.ValueKind != JsonValueKind.Object)
                 {
                     throw StoreFormat.Shape(path, where, "expected an object with blocked_until, failures, last_failed");
@@ -42,7 +49,9 @@ internal static class StatesFile
                 var id = KeyIds.For(property.Name.Trim());
                 if (!states.TryAdd(id, ReadState(property.Value, path, where)))
                 {
-                    throw StoreFormat.Shape(path, where, "duplicate entry");
+                    // The same key twice, once with spaces around it: the document reader let it through.
+                    throw StoreFormat.Shape(path, where, "duplicate entry (the same key as an earlier entry)", bytes.Span,
+                        StoreFormat.RootPropertyOffset(bytes.Span, index));
                 }
             }
 
@@ -52,7 +61,7 @@ internal static class StatesFile
         var format = formatElement.ValueKind == JsonValueKind.String ? formatElement.GetString() : null;
         if (format != Format)
         {
-            throw new KeyStoreException($"{path}: at $.format: unknown format version '{format}' (this version reads {Format}); the file was left as it is.",
+            throw new KeyStoreException($"{path}: at $.format: unknown format version {StoreFormat.Quote(format)} (this version reads {Format}); the file was left as it is.",
                 path, KeyStoreErrorKind.UnsupportedVersion);
         }
 
@@ -67,7 +76,7 @@ internal static class StatesFile
 
             foreach (var property in map.EnumerateObject())
             {
-                string where = $"$.states['{property.Name}']";
+                string where = $"$.states['{StoreFormat.Safe(property.Name)}']";
                 if (!KeyIds.IsId(property.Name))
                 {
                     throw StoreFormat.Shape(path, where, "expected a key id (k_ and 12 hex digits)");
@@ -93,7 +102,11 @@ internal static class StatesFile
             writer.WriteStartObject();
             writer.WriteString("format", Format);
             writer.WriteNumber("generation", generation);
-            writer.WriteString("epoch", epoch);
+            if (epoch != SeedEpoch)
+            {
+                writer.WriteString("epoch", epoch);
+            }
+
             writer.WriteStartObject("states");
             foreach (var (id, state) in states.OrderBy(p => p.Key, StringComparer.Ordinal))
             {
@@ -112,9 +125,10 @@ internal static class StatesFile
 
     private static void WriteState(Utf8JsonWriter w, KeyState s)
     {
-        w.WriteNumber("blocked_until", s.BlockedUntil is { } b ? b.ToUnixTimeMilliseconds() / 1000.0 : 0);
+        // The seed's three fields are always there; a time that is not set is null (the seed's 0 is read as not set too).
+        StoreFormat.WriteTimeOrNull(w, "blocked_until", s.BlockedUntil);
         w.WriteNumber("failures", s.Failures);
-        w.WriteNumber("last_failed", s.LastFailed is { } f ? f.ToUnixTimeMilliseconds() / 1000.0 : 0);
+        StoreFormat.WriteTimeOrNull(w, "last_failed", s.LastFailed);
         w.WriteNumber("successes", s.TotalSuccesses);
         w.WriteNumber("total_failures", s.TotalFailures);
         StoreFormat.WriteTime(w, "last_used", s.LastUsed);
@@ -161,14 +175,7 @@ internal static class StatesFile
             foreach (var (model, block) in s.Models.OrderBy(m => m.Key, StringComparer.Ordinal))
             {
                 w.WriteStartObject(model);
-                if (block.Until is { } u)
-                {
-                    w.WriteNumber("until", u.ToUnixTimeMilliseconds() / 1000.0);
-                }
-                else
-                {
-                    w.WriteNull("until");
-                }
+                StoreFormat.WriteTimeOrNull(w, "until", block.Until);
 
                 w.WriteString("kind", Name(block.Kind));
                 w.WriteNumber("level", block.Level);
@@ -246,7 +253,7 @@ internal static class StatesFile
             var builder = ImmutableDictionary.CreateBuilder<string, ModelBlock>(StringComparer.Ordinal);
             foreach (var m in models.EnumerateObject())
             {
-                string at = $"{where}.models['{m.Name}']";
+                string at = $"{where}.models['{StoreFormat.Safe(m.Name)}']";
                 if (m.Value.ValueKind != JsonValueKind.Object)
                 {
                     throw StoreFormat.Shape(path, at, "expected an object");
@@ -281,7 +288,7 @@ internal static class StatesFile
             }
         }
 
-        throw StoreFormat.Shape(path, $"{where}.{name}", $"unknown failure kind '{text}'");
+        throw StoreFormat.Shape(path, $"{where}.{name}", $"unknown failure kind {StoreFormat.Quote(text)}");
     }
 
     internal static string Name(FailureKind kind) => kind switch

@@ -23,14 +23,29 @@ internal sealed class StoreLock : IDisposable
             {
                 return new StoreLock(NativeFile.LockFile(path), null);
             }
+            catch (IOException e) when (NativeFile.IsSymbolicLink(e))
+            {
+                throw SymbolicLink(path, e);
+            }
+            catch (IOException e) when (NativeFile.IsDirectory(e))
+            {
+                throw StoreFile.NotAFile(path, e);
+            }
             catch (IOException e) when (e.InnerException is UnauthorizedAccessException)
             {
-                throw new KeyStoreException($"Failed to save {what}: Permission denied ({path})", path, KeyStoreErrorKind.PermissionDenied, innerException: e);
+                throw new KeyStoreException($"Failed to save {what}: Permission denied ({path})", path, KeyStoreErrorKind.PermissionDenied, innerException: e,
+                    reason: "Permission denied");
             }
             catch (IOException e)
             {
-                throw new KeyStoreException($"Failed to save {what}: cannot lock the store: {e.Message}", path, KeyStoreErrorKind.Io, innerException: e);
+                string reason = $"cannot lock the store: {e.Message}";
+                throw new KeyStoreException($"Failed to save {what}: {reason}", path, KeyStoreErrorKind.Io, innerException: e, reason: reason);
             }
+        }
+
+        if (new FileInfo(path).LinkTarget is not null)
+        {
+            throw SymbolicLink(path, null);
         }
 
         // Elsewhere: an exclusive open, retried while another process holds it.
@@ -43,7 +58,8 @@ internal sealed class StoreLock : IDisposable
             }
             catch (UnauthorizedAccessException e)
             {
-                throw new KeyStoreException($"Failed to save {what}: Permission denied ({path})", path, KeyStoreErrorKind.PermissionDenied, innerException: e);
+                throw new KeyStoreException($"Failed to save {what}: Permission denied ({path})", path, KeyStoreErrorKind.PermissionDenied, innerException: e,
+                    reason: "Permission denied");
             }
             catch (IOException)
             {
@@ -51,6 +67,10 @@ internal sealed class StoreLock : IDisposable
             }
         }
     }
+
+    private static KeyStoreException SymbolicLink(string path, Exception? innerException) =>
+        new($"{path} is a symbolic link: the store's lock file must be a file of its own in the store directory, not a link to one elsewhere; remove the link (the store creates the file).",
+            path, KeyStoreErrorKind.NotAFile, innerException: innerException, reason: "the lock file is a symbolic link");
 
     public void Dispose()
     {

@@ -59,6 +59,37 @@ public class CanaryTests
     }
 
     [Fact]
+    public void Failure_MessageHoldingKeyFragments_NoFragmentInStatusOrStatesFile()
+    {
+        using var dir = new TempDirectory();
+        string canary = TestKeys.Gemini(4243);
+        string odd = "opaque-secret-of-no-known-shape-456";
+        string message = $"cut: {canary[..18]}... / tail ...{odd[^14..]} / wrapped {canary[..16]}\n{canary[16..]} / "
+            + $"escaped {string.Concat(odd.Select(c => $"\\u{(int)c:x4}"))} / b64 {Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(canary))}";
+        using (var pool = ApiKeyManager.Open(dir.Path, Pools.NoJitter(), timeProvider: Pools.Clock()))
+        {
+            pool.AddKey(canary);
+            pool.AddKey(odd, allowGeneric: true);
+
+            pool.UpdateKeyStatus(canary, KeyFailure.InvalidKey(message));
+            pool.UpdateKeyStatus(odd, KeyFailure.Forbidden(message));
+            pool.Flush();
+
+            var texts = pool.GetStatuses().Select(s => $"{s.Reason} {s.State.LastError} {s.State.DisabledReason}").ToList();
+            texts.Add(File.ReadAllText(dir.File("api_key_states.json")));
+            foreach (var secret in new[] { canary, odd })
+            {
+                for (int i = 0; i + 12 <= secret.Length; i++)
+                {
+                    Assert.All(texts, t => Assert.DoesNotContain(secret.Substring(i, 12), t, StringComparison.Ordinal));
+                }
+            }
+
+            Assert.Contains("AIza...4243", texts[^1], StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void KeyFailure_MessageWithKeyShapedToken_IsRedactedWhenCreated()
     {
         string canary = TestKeys.Gemini(7);

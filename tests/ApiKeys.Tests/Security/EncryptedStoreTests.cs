@@ -250,6 +250,36 @@ public class EncryptedStoreTests
         Assert.Empty(StorePermissions.FindExposed(store));
     }
 
+    [Fact]
+    public void Open_PlainKeysFileWithAPassphrase_RefusedAndNeverWrittenInClear()
+    {
+        using var dir = new TempDirectory();
+        WritePlain(dir, TestKeys.Gemini(1));
+        byte[] before = File.ReadAllBytes(dir.File(JsonKeyStore.KeysFileName));
+
+        var e = Assert.Throws<KeyStoreException>(() => EncryptedStore.Open(dir.Path, Right, timeProvider: new FakeTimeProvider(), protectorOptions: Fast));
+
+        Assert.Equal(KeyStoreErrorKind.NotEncrypted, e.Kind);
+        Assert.Contains("is not encrypted, but a passphrase was given", e.Message, StringComparison.Ordinal);
+        Assert.Contains("apikeys encrypt", e.Message, StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllBytes(dir.File(JsonKeyStore.KeysFileName)));
+    }
+
+    [Fact]
+    public void AddKey_EncryptedStoreReplacedByAPlainFile_RefusedAndNotRewrittenInClear()
+    {
+        using var dir = new TempDirectory();
+        using var manager = EncryptedStore.Open(dir.Path, Right, timeProvider: new FakeTimeProvider(), protectorOptions: Fast);
+        manager.AddKey(TestKeys.Gemini(1));
+        EncryptedStore.Decrypt(dir.Path, Right, Fast);
+        byte[] plain = File.ReadAllBytes(dir.File(JsonKeyStore.KeysFileName));
+
+        var e = Assert.Throws<KeyStoreException>(() => manager.AddKey(TestKeys.Gemini(2)));
+
+        Assert.Equal(KeyStoreErrorKind.NotEncrypted, e.Kind);
+        Assert.Equal(plain, File.ReadAllBytes(dir.File(JsonKeyStore.KeysFileName)));
+    }
+
     private static void WritePlain(TempDirectory dir, params string[] keys)
     {
         using var manager = new ApiKeyManager(new JsonKeyStore(dir.Path), timeProvider: new FakeTimeProvider());

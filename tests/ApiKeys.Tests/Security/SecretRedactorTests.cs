@@ -108,6 +108,100 @@ public class SecretRedactorTests
         Assert.Contains("CONSUMER_SUSPENDED", redacted, StringComparison.Ordinal);
     }
 
+    // The pool's key in a form the text does not show whole: each must come out without 12 characters of the key in a row.
+    public static TheoryData<int> HiddenForms => [.. Enumerable.Range(0, 12)];
+
+    [Theory]
+    [MemberData(nameof(HiddenForms))]
+    public void Redact_PoolKeyInAnotherForm_Masked(int form)
+    {
+        string key = TestKeys.Gemini(42);
+        var redactor = new SecretRedactor([key]);
+        string text = $"upstream said: [{HiddenForm(key, form)}] (request 7)";
+
+        string redacted = redactor.Redact(text);
+
+        Assert.Contains("AIza...0042", redacted, StringComparison.Ordinal);
+        Assert.EndsWith("] (request 7)", redacted, StringComparison.Ordinal);
+        Assert.StartsWith("upstream said: [", redacted, StringComparison.Ordinal);
+        for (int i = 0; i + SecretRedactor.MinFragmentLength <= key.Length; i++)
+        {
+            Assert.DoesNotContain(key.Substring(i, SecretRedactor.MinFragmentLength), Decoded(redacted), StringComparison.Ordinal);
+        }
+
+        Assert.True(redactor.ContainsSecret(text));
+        Assert.False(redactor.ContainsSecret(redacted));
+    }
+
+    [Fact]
+    public void Redact_AnotherKeySharingTwelveCharacters_MaskedAsItselfNotAsAFragment()
+    {
+        var redactor = new SecretRedactor([TestKeys.Gemini(0)]);
+        string other = "AIzaSyCANARYsuspendedKey000000000000042";
+
+        string redacted = redactor.Redact($"Consumer 'api_key:{other}' / {TestKeys.Gemini(0)[..14]}suffix");
+
+        Assert.Equal("Consumer 'api_key:AIza...0042' / AIzaSyCANARY00suffix", redacted);
+    }
+
+    [Fact]
+    public void Redact_FragmentShorterThanTwelve_Kept()
+    {
+        var redactor = new SecretRedactor([TestKeys.Gemini(42)]);
+        string text = "the key starts AIzaSyCANAR and that is all";
+
+        Assert.Same(text, redactor.Redact(text));
+    }
+
+    [Fact]
+    public void Redact_EscapesWithoutSecrets_TextKeptAsIs()
+    {
+        var redactor = new SecretRedactor([TestKeys.Gemini(42)]);
+        string text = "{\"message\": \"100% done\\n \\u00e9t\u00e9 %41%42\"}";
+
+        Assert.Same(text, redactor.Redact(text));
+    }
+
+    private static string HiddenForm(string key, int form) => form switch
+    {
+        0 => key[..20],                                   // cut short: a prefix
+        1 => key[^15..],                                  // cut short: a suffix
+        2 => key[..20] + "\n" + key[20..],               // split across lines
+        3 => key[..5] + "\r\n    " + key[5..],           // split early, the line indented
+        4 => string.Concat(key.Select(c => $"\\u{(int)c:x4}")),  // every character \u-escaped
+        5 => string.Concat(key.Select(c => $"\\u{(int)c:X4}")),
+        6 => string.Concat(key.Select(c => $"%{(int)c:X2}")),     // fully percent-encoded
+        7 => string.Concat(key.Select(c => $"%{(int)c:x2}")),
+        8 => key[..10] + "\\n" + key[10..],              // split inside a JSON string
+        9 => Convert.ToBase64String(Encoding.UTF8.GetBytes(key)),
+        10 => Convert.ToBase64String(Encoding.UTF8.GetBytes("user:" + key)),
+        _ => Convert.ToBase64String(Encoding.UTF8.GetBytes("x" + key + "y")).Replace('+', '-').Replace('/', '_'),
+    };
+
+    /// <summary>What a reader of the text could decode: escapes undone, base64 runs decoded.</summary>
+    private static string Decoded(string text)
+    {
+        string unescaped = Uri.UnescapeDataString(System.Text.RegularExpressions.Regex.Unescape(text.Replace("\\n", "", StringComparison.Ordinal)));
+        var sb = new StringBuilder(unescaped);
+        foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(text, "[A-Za-z0-9+/_-]{16,}={0,2}"))
+        {
+            for (int skip = 0; skip < 4; skip++)
+            {
+                var chunk = m.Value[skip..].Replace('-', '+').Replace('_', '/').TrimEnd('=');
+                chunk = chunk[..(chunk.Length / 4 * 4)];
+                try
+                {
+                    sb.Append(' ').Append(Encoding.Latin1.GetString(Convert.FromBase64String(chunk)));
+                }
+                catch (FormatException)
+                {
+                }
+            }
+        }
+
+        return sb.ToString();
+    }
+
     private static string KeyOfShape(int shape) => shape switch
     {
         0 => TestKeys.Gemini(7),

@@ -87,6 +87,23 @@ public class BadInputTests
         ("api_key_states.json", "{\"AIzaSyCANARY000000000000000000000000001\": {\"failures\": -1}}", KeyStoreErrorKind.InvalidShape, "failures"),
         ("api_key_states.json", "{\"AIzaSyCANARY000000000000000000000000001\": {\"blocked_until\": \"soon\"}}", KeyStoreErrorKind.InvalidShape, "blocked_until"),
         ("api_key_states.json", "[]", KeyStoreErrorKind.InvalidShape, "expected an object"),
+
+        // A duplicate entry of the seed's states file at its real position (not line 1, column 1), its key masked.
+        ("api_key_states.json", "{\n  \"AIzaSyCANARY000000000000000000000000001\": {},\n  \"AIzaSyCANARY000000000000000000000000001\": {}\n}",
+            KeyStoreErrorKind.Corrupt, "line 3, column 3: the property 'AIza...0001' appears twice"),
+        ("api_key_states.json", "{\n  \"AIzaSyCANARY000000000000000000000000001\": {},\n  \" AIzaSyCANARY000000000000000000000000001\": {}\n}",
+            KeyStoreErrorKind.InvalidShape, "line 3, column 3 (at $['AIza...0001']): duplicate entry"),
+
+        // Values that could be keys are masked in the message.
+        ("api_keys.json", "{\"format\": \"apikeys/1\", \"keys\": [{\"key\": \"AIzaSyCANARY000000000000000000000000001\", \"provider\": \"AIzaSyCANARY000000000000000000000000002\"}]}",
+            KeyStoreErrorKind.InvalidShape, "unknown provider 'AIza...0002'"),
+        ("api_keys.json", "{\"format\": \"apikeys/1\", \"keys\": [{\"key\": \"AIzaSyCANARY000000000000000000000000001\", \"provider\": \"gemnii\"}]}",
+            KeyStoreErrorKind.InvalidShape, "unknown provider 'gemnii'"),
+        ("api_keys.json", "{\"format\": \"AIzaSyCANARY000000000000000000000000002\", \"keys\": []}", KeyStoreErrorKind.UnsupportedVersion, "'AIza...0002'"),
+        ("api_key_states.json", "{\"format\": \"apikeys-states/1\", \"states\": {\"AIzaSyCANARY000000000000000000000000001\": {}}}",
+            KeyStoreErrorKind.InvalidShape, "$.states['AIza...0001']: expected a key id"),
+        ("api_key_states.json", "{\"AIzaSyCANARY000000000000000000000000001\": {\"block_kind\": \"AIzaSyCANARY000000000000000000000000002\"}}",
+            KeyStoreErrorKind.InvalidShape, "unknown failure kind 'AIza...0002'"),
     ];
 
     public static TheoryData<int> BadFiles => [.. Enumerable.Range(0, Cases.Length)];
