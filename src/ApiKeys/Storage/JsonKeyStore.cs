@@ -32,11 +32,13 @@ public sealed class JsonKeyStore : IKeyStore
     private string _epoch = StatesFile.SeedEpoch;
 
     /// <summary>Opens the store in <paramref name="directory"/> (created 0700 at the first write if missing).</summary>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is out of range.</exception>
     public JsonKeyStore(string directory, JsonKeyStoreOptions? options = null, TimeProvider? timeProvider = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         Directory = Path.GetFullPath(directory);
         _options = options ?? new JsonKeyStoreOptions();
+        _options.Validate();
         _time = timeProvider ?? TimeProvider.System;
         KeysPath = Path.Combine(Directory, _options.KeysFileName);
         StatesPath = Path.Combine(Directory, _options.StatesFileName);
