@@ -6,16 +6,14 @@
 # Usage: scripts/pack.sh [--suffix SUFFIX | --version VERSION] [--output DIR] [--configuration CONFIG] [--no-build]
 #   --suffix preview.1   0.1.0-preview.1 (the prefix is VersionPrefix in Directory.Build.props)
 #   --version 1.2.3      the whole version
-#   --output DIR         where the packages go (default artifacts/packages)
+#   --output DIR         where the packages go (default artifacts/packages of the checkout)
 #   --no-build           packs what the last build of CONFIG made (the assemblies keep that build's version)
-# Extra arguments after -- go to every dotnet pack.
+# Extra arguments after -- go to dotnet pack. The projects packed are those of ApiKeyManager.Packages.slnf (one MSBuild
+# run builds and packs them all).
 set -euo pipefail
-cd "$(dirname "$0")/.."
-
-projects=(src/ApiKeys src/ApiKeys.Http src/ApiKeys.Redis src/ApiKeys.Cli)
-output=artifacts/packages
+repo=$(cd "$(dirname "$0")/.." && pwd)
+output=$repo/artifacts/packages
 configuration=Release
-build=true
 props=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -23,20 +21,15 @@ while [ $# -gt 0 ]; do
     --version) props+=("-p:Version=${2:?--version needs a value}"); shift 2 ;;
     --output) output=${2:?--output needs a value}; shift 2 ;;
     --configuration|-c) configuration=${2:?--configuration needs a value}; shift 2 ;;
-    --no-build) build=false; shift ;;
+    --no-build) props+=(--no-build); shift ;;
     --) shift; props+=("$@"); break ;;
-    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "pack.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
 
 mkdir -p "$output"
 output=$(cd "$output" && pwd)
-# The tool references the three libraries: one build makes all four, then each is packed from it.
-if [ "$build" = true ]; then
-  dotnet build src/ApiKeys.Cli -c "$configuration" -nologo -v quiet "${props[@]}"
-fi
-for project in "${projects[@]}"; do
-  dotnet pack "$project" -c "$configuration" --no-build -o "$output" -nologo -v quiet "${props[@]}"
-done
+cd "$repo"
+dotnet pack ApiKeyManager.Packages.slnf -c "$configuration" -o "$output" -nologo -v quiet "${props[@]}"
 ls -1 "$output"
