@@ -32,20 +32,18 @@ public sealed partial class ApiKeyHandler : DelegatingHandler
     /// <param name="logger">A logger; null for none.</param>
     /// <param name="timeProvider">The clock for backoff and timeouts; null for the system clock.</param>
     /// <param name="random">Randomness for backoff jitter; null for <see cref="Random.Shared"/>.</param>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is out of range.</exception>
     public ApiKeyHandler(IKeyPool pool, ApiKeyHandlerOptions? options = null, ILogger<ApiKeyHandler>? logger = null,
         TimeProvider? timeProvider = null, Random? random = null)
     {
         ArgumentNullException.ThrowIfNull(pool);
         _pool = pool;
         _options = options ?? new ApiKeyHandlerOptions();
+        _options.Validate();
         _time = timeProvider ?? TimeProvider.System;
         _classifier = _options.ResolveClassifier(_time);
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _random = random ?? Random.Shared;
-        if (_options.Placement == KeyPlacement.CustomHeader)
-        {
-            ArgumentException.ThrowIfNullOrWhiteSpace(_options.HeaderName);
-        }
     }
 
     /// <summary>Creates the handler around <paramref name="innerHandler"/> (e.g. a <see cref="SocketsHttpHandler"/>).</summary>
