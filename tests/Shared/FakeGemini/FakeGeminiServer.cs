@@ -8,11 +8,11 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace ApiKeys.Http.Tests.Support;
+namespace ApiKeys.TestSupport;
 
 /// <summary>
 /// A local fake of the Gemini API: real Kestrel on 127.0.0.1 with a random port, answering each key from its script
-/// (then with <see cref="FakeReply.Ok"/>, or the model list for <c>GET .../models</c>), and recording every request.
+/// (then as the real API would by route: <see cref="FakeReply.ByRoute"/>), and recording every request.
 /// </summary>
 public sealed class FakeGeminiServer : IAsyncDisposable
 {
@@ -59,6 +59,13 @@ public sealed class FakeGeminiServer : IAsyncDisposable
         return this;
     }
 
+    /// <summary>Forgets every script (a fixture shared by several tests starts each one clean).</summary>
+    public void Reset()
+    {
+        _scripts.Clear();
+        _always.Clear();
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
@@ -77,6 +84,7 @@ public sealed class FakeGeminiServer : IAsyncDisposable
         }
 
         string path = ctx.Request.Path.Value ?? "";
+        ctx.Items[FakeReply.BodyItem] = body;
         Requests.Enqueue(new RecordedRequest(ctx.Request.Method, path, ctx.Request.QueryString.Value ?? "", key, auth, custom, body));
         string who = key ?? custom ?? auth?.Replace("Bearer ", "", StringComparison.Ordinal) ?? "";
         FakeReply reply;
@@ -90,7 +98,7 @@ public sealed class FakeGeminiServer : IAsyncDisposable
         }
         else
         {
-            reply = ctx.Request.Method == "GET" && path.EndsWith("/models", StringComparison.Ordinal) ? FakeReply.Models() : FakeReply.Ok();
+            reply = FakeReply.ByRoute(ctx.Request.Method, path, body);
         }
 
         await reply.Write(ctx);
