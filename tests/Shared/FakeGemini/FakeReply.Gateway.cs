@@ -49,22 +49,23 @@ public sealed partial class FakeReply
     public static FakeReply OpenAiStream(string[] words, TimeSpan gap = default) =>
         Events("openai stream", [.. words.Select((w, i) => OpenAiChunk(w, i, last: i == words.Length - 1)), "[DONE]"], gap);
 
-    /// <summary>Server-sent events, <paramref name="gap"/> apart; <paramref name="dropAfter"/> events in, the connection is cut.</summary>
+    /// <summary>Server-sent events, <paramref name="gap"/> apart; <paramref name="dropAfter"/> events in (and a gap later), the connection is cut.</summary>
     public static FakeReply Events(string name, string[] events, TimeSpan gap = default, int? dropAfter = null) => new(name, async ctx =>
     {
         ctx.Response.StatusCode = 200;
         ctx.Response.ContentType = "text/event-stream";
         for (int i = 0; i < events.Length; i++)
         {
-            if (i == dropAfter)
-            {
-                ctx.Abort();
-                return;
-            }
-
             if (i > 0 && gap > TimeSpan.Zero)
             {
                 await Task.Delay(gap, ctx.RequestAborted);
+            }
+
+            if (i == dropAfter)
+            {
+                // A reset discards what the peer has not read yet: the gap lets the events before it arrive first.
+                ctx.Abort();
+                return;
             }
 
             await ctx.Response.WriteAsync("data: " + events[i] + "\n\n", ctx.RequestAborted);
