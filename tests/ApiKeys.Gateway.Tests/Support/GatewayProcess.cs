@@ -25,7 +25,27 @@ public sealed partial class GatewayProcess : IAsyncDisposable
 
     public static string Dll => Path.Combine(AppContext.BaseDirectory, "ApiKeys.Gateway.dll");
 
-    public static string CliDll => Path.Combine(AppContext.BaseDirectory, "ApiKeys.Cli.dll");
+    /// <summary>
+    /// The CLI as its own build left it (src/ApiKeys.Cli/bin/...): beside these tests, whose ASP.NET Core framework reference
+    /// drops the Microsoft.Extensions assemblies the CLI carries, it could not load StackExchange.Redis's dependencies.
+    /// </summary>
+    public static string CliDll
+    {
+        get
+        {
+            var tests = new DirectoryInfo(AppContext.BaseDirectory);
+            string framework = tests.Name, configuration = tests.Parent!.Name;
+            for (var dir = tests; dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "ApiKeyManager.slnx")))
+                {
+                    return Path.Combine(dir.FullName, "src", "ApiKeys.Cli", "bin", configuration, framework, "ApiKeys.Cli.dll");
+                }
+            }
+
+            throw new InvalidOperationException("ApiKeyManager.slnx not found above " + AppContext.BaseDirectory);
+        }
+    }
 
     public Uri BaseAddress { get; private set; } = null!;
 
