@@ -106,6 +106,7 @@ public static class GatewayApp
         app.MapHealth();
         app.MapGemini();
         app.MapOpenAi();
+        app.MapResources();
         app.MapNotFound();
         Lifecycle.Attach(app);
         return app;

@@ -73,7 +73,7 @@ public sealed class CliTests
         using var store = new GatewayStore(TestKeys.Many(2));
         string token = store.Token();
 
-        await using var gateway = await GatewayProcess.StartAsync(["dotnet", GatewayProcess.CliDll, "--dir", store.Path, "serve", "--upstream", server.BaseAddress.ToString()], []);
+        await using var gateway = await GatewayProcess.StartAsync([.. GatewayProcess.CliLauncher, "--dir", store.Path, "serve", "--upstream", server.BaseAddress.ToString()], []);
         using var request = new HttpRequestMessage(HttpMethod.Post, "v1beta/models/gemini-2.5-flash:generateContent") { Content = new StringContent("{}") };
         request.Headers.TryAddWithoutValidation("x-goog-api-key", token);
         using var response = await gateway.Client.SendAsync(request);

@@ -1,5 +1,6 @@
 using ApiKeys.Gateway.Hosting;
 using ApiKeys.Gateway.Logging;
+using ApiKeys.Gateway.Resources;
 using ApiKeys.Gateway.Tokens;
 using ApiKeys.Pool;
 using Microsoft.Extensions.Options;
@@ -17,6 +18,8 @@ internal sealed class Forwarder
     private readonly GatewayBackend _backend;
     private readonly UpstreamClient _upstream;
     private readonly ResponseStreamer _streamer;
+    private readonly PinnedSender _pinned;
+    private readonly ResourceRecorder _resources;
     private readonly GatewayOptions _options;
     private readonly Uri _upstreamUri;
     private readonly IForwardObserver[] _observers;
@@ -36,6 +39,8 @@ internal sealed class Forwarder
         _time = time;
         _logger = logger;
         _streamer = new ResponseStreamer(upstream, time, logger);
+        _pinned = new PinnedSender(backend, upstream);
+        _resources = new ResourceRecorder(backend.Owners, _upstreamUri);
     }
 
     public async Task ForwardAsync(HttpContext http, ForwardRoute route)
@@ -81,11 +86,13 @@ internal sealed class Forwarder
             return;
         }
 
+        string? owner = await _resources.OwnerAsync(context.Route, bytes, http.RequestAborted).ConfigureAwait(false);
         using var request = UpstreamRequest.Create(http.Request, _upstreamUri, context.Route, bytes, context);
         using var timeouts = new UpstreamTimeouts(_options.ResponseHeadersTimeout, _options.StreamIdleTimeout, _time, http.RequestAborted);
-        using var response = await SendAsync(http, context, request, timeouts).ConfigureAwait(false);
+        using var response = await SendAsync(http, context, request, owner, timeouts).ConfigureAwait(false);
         if (response is not null)
         {
+            await _resources.RecordAsync(http, response, context).ConfigureAwait(false);
             await _streamer.CopyAsync(http, response, context, timeouts).ConfigureAwait(false);
         }
     }
@@ -134,13 +141,21 @@ internal sealed class Forwarder
         return false;
     }
 
-    /// <summary>The upstream's response headers (after the handler's retries), or null after answering with the gateway's own error.</summary>
-    private async Task<HttpResponseMessage?> SendAsync(HttpContext http, ForwardContext context, HttpRequestMessage request, UpstreamTimeouts timeouts)
+    /// <summary>
+    /// The upstream's response headers (after the handler's retries; with the <paramref name="owner"/> key alone when the
+    /// request names a resource that key created), or null after answering with the gateway's own error.
+    /// </summary>
+    private async Task<HttpResponseMessage?> SendAsync(HttpContext http, ForwardContext context, HttpRequestMessage request, string? owner, UpstreamTimeouts timeouts)
     {
         GatewayError error;
         try
         {
             timeouts.StartHeaders();
+            if (owner is not null && await _pinned.SendAsync(request, owner, context, timeouts.Token).ConfigureAwait(false) is { } pinned)
+            {
+                return pinned;
+            }
+
             return await _upstream.SendAsync(context.Route.Flavor, request, timeouts.Token).ConfigureAwait(false);
         }
         catch (NoAvailableKeyException e)

@@ -1,4 +1,5 @@
 using ApiKeys.Gateway.Limits;
+using ApiKeys.Gateway.Resources;
 using ApiKeys.Gateway.Tokens;
 using ApiKeys.Redis;
 using ApiKeys.Security;
@@ -14,9 +15,11 @@ namespace ApiKeys.Gateway.Hosting;
 /// </summary>
 internal sealed class GatewayBackend : IDisposable
 {
-    private GatewayBackend(IKeyPool pool, IClientTokenStore tokens, IClientLimiter limits, IConnectionMultiplexer? redis, string directory, string description)
+    private GatewayBackend(IKeyPool pool, IClientTokenStore tokens, IClientLimiter limits, IResourceOwners owners, IConnectionMultiplexer? redis,
+        string directory, string description)
     {
         Pool = pool;
+        Owners = owners;
         Tokens = tokens;
         Limits = limits;
         Redis = redis;
@@ -29,6 +32,9 @@ internal sealed class GatewayBackend : IDisposable
     public IClientTokenStore Tokens { get; }
 
     public IClientLimiter Limits { get; }
+
+    /// <summary>Which key created which file or cached content.</summary>
+    public IResourceOwners Owners { get; }
 
     public IConnectionMultiplexer? Redis { get; }
 
@@ -45,7 +51,7 @@ internal sealed class GatewayBackend : IDisposable
         if (string.IsNullOrWhiteSpace(options.Redis))
         {
             var manager = new ApiKeyManager(store, poolOptions, loggers.CreateLogger<ApiKeyManager>(), time);
-            return new GatewayBackend(manager, new JsonClientTokenStore(directory, time), new MemoryClientLimiter(), null, directory,
+            return new GatewayBackend(manager, new JsonClientTokenStore(directory, time), new MemoryClientLimiter(), new MemoryResourceOwners(time), null, directory,
                 $"JSON store {directory} ({manager.Count} keys)");
         }
 
@@ -56,7 +62,7 @@ internal sealed class GatewayBackend : IDisposable
                 loggers.CreateLogger<RedisKeyPool>(), time);
             store.Dispose();
             var tokens = new RedisClientTokenStore(redis, options.RedisPool, timeProvider: time);
-            return new GatewayBackend(pool, tokens, new RedisClientLimiter(redis, tokens.Root), redis, directory,
+            return new GatewayBackend(pool, tokens, new RedisClientLimiter(redis, tokens.Root), new RedisResourceOwners(redis, tokens.Root), redis, directory,
                 $"Redis pool '{options.RedisPool}' with the {pool.Keys.Count} keys of {directory}");
         }
         catch
@@ -64,6 +70,20 @@ internal sealed class GatewayBackend : IDisposable
             store.Dispose();
             redis.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>Reports an outcome of a call made without a lease (a key chosen by the resource it owns).</summary>
+    public void Report(ApiKeys.Keys.ApiKey key, ApiKeys.Pool.KeyOutcome outcome)
+    {
+        switch (Pool)
+        {
+            case ApiKeyManager manager:
+                manager.Report(key.Id, outcome);
+                break;
+            case RedisKeyPool redis:
+                redis.Report(key.Secret, outcome);
+                break;
         }
     }
 

@@ -2,18 +2,19 @@ using System.Diagnostics;
 
 namespace ApiKeys.Gateway.Tests.Support;
 
-/// <summary>The <c>apikeys</c> tool as a real process (<c>dotnet ApiKeys.Cli.dll</c>, built beside the tests).</summary>
+/// <summary>The <c>apikeys</c> tool as a real process (<see cref="GatewayProcess.CliLauncher"/>).</summary>
 public static class CliProcess
 {
     public static async Task<(int ExitCode, string Out, string Error)> RunAsync(string dir, params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var launcher = GatewayProcess.CliLauncher;
+        var info = new ProcessStartInfo(launcher[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var a in new[] { GatewayProcess.CliDll, "--dir", dir }.Concat(args))
+        foreach (var a in launcher.Skip(1).Concat(["--dir", dir]).Concat(args))
         {
             info.ArgumentList.Add(a);
         }

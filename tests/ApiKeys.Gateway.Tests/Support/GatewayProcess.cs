@@ -47,6 +47,11 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>How to start the CLI: <c>dotnet ApiKeys.Cli.dll</c>, or the binary named by APIKEYS_CLI_BINARY (the NativeAOT artifacts/apikeys).</summary>
+    public static string[] CliLauncher => Environment.GetEnvironmentVariable("APIKEYS_CLI_BINARY") is { Length: > 0 } native
+        ? [Path.GetFullPath(native)]
+        : ["dotnet", CliDll];
+
     public Uri BaseAddress { get; private set; } = null!;
 
     public HttpClient Client { get; private set; } = null!;

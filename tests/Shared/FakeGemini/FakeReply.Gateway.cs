@@ -28,6 +28,9 @@ public sealed partial class FakeReply
         bool stream = body.Contains("\"stream\":true", StringComparison.Ordinal) || body.Contains("\"stream\": true", StringComparison.Ordinal);
         return path switch
         {
+            _ when path.StartsWith("/upload/", StringComparison.Ordinal) && path.EndsWith("/files", StringComparison.Ordinal) => FilesUpload(),
+            _ when method == "POST" && path.EndsWith("/cachedContents", StringComparison.Ordinal) =>
+                Ok("{\"name\":\"cachedContents/c" + Guid.NewGuid().ToString("N")[..10] + "\",\"model\":\"models/gemini-2.5-flash\"}"),
             _ when path.EndsWith("/openai/chat/completions", StringComparison.Ordinal) => stream ? OpenAiStream(StreamWords) : Ok(OpenAiChatJson),
             _ when path.EndsWith("/openai/embeddings", StringComparison.Ordinal) => Ok(OpenAiEmbeddingsJson),
             _ when path.Contains("/openai/models", StringComparison.Ordinal) => Ok(OpenAiModelsJson),
@@ -40,6 +43,27 @@ public sealed partial class FakeReply
             _ => Ok(),
         };
     }
+
+    /// <summary>
+    /// The Files API's uploads: a resumable start answers with the address to upload to (this server's, with an
+    /// <c>upload_id</c>); the upload to that address, or a one-part upload, answers with the new file.
+    /// </summary>
+    public static FakeReply FilesUpload() => new("files upload", async ctx =>
+    {
+        var request = ctx.Request;
+        if (!request.Query.ContainsKey("upload_id") && request.Headers["X-Goog-Upload-Command"] == "start")
+        {
+            string address = $"{request.Scheme}://{request.Host}{request.Path}?upload_id=up-{Guid.NewGuid():N}&upload_protocol=resumable";
+            ctx.Response.Headers["x-goog-upload-url"] = address;
+            ctx.Response.Headers["x-goog-upload-status"] = "active";
+            ctx.Response.StatusCode = 200;
+            return;
+        }
+
+        string name = "files/f" + Guid.NewGuid().ToString("N")[..10];
+        ctx.Response.Headers["x-goog-upload-status"] = "final";
+        await Ok("{\"file\":{\"name\":\"" + name + "\",\"uri\":\"" + $"{request.Scheme}://{request.Host}/v1beta/" + name + "\",\"state\":\"ACTIVE\",\"mimeType\":\"text/plain\"}}").Write(ctx);
+    });
 
     /// <summary>A Gemini stream (<c>alt=sse</c>): one chunk per word, <paramref name="gap"/> apart, each flushed.</summary>
     public static FakeReply GeminiStream(string[] words, TimeSpan gap = default) =>
