@@ -133,4 +133,17 @@ public sealed class ForwardingTests(GatewayFixture fixture) : IClassFixture<Gate
         Assert.Empty(response.Content.Headers.ContentEncoding);
         Assert.Equal("application/json; charset=UTF-8", response.Content.Headers.ContentType!.ToString());
     }
+
+    [Fact]
+    public async Task Request_TokenInAnyOtherHeader_NotForwarded()
+    {
+        using var request = _h.Gemini("v1beta/models/gemini-2.5-flash:generateContent");
+        request.Headers.TryAddWithoutValidation("x-api-key", _h.Token);
+        request.Headers.TryAddWithoutValidation("x-trace", "kept");
+
+        using var response = await _h.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Null(_h.Server.Requests.Last().CustomKey);
+    }
 }

@@ -23,6 +23,8 @@ internal static class ServeCommand
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(parse =>
         {
+            // The same rule as every command: a store other users can read is refused unless --allow-shared.
+            context.Stores.EnsurePrivate();
             var args = new List<string> { "--dir", context.StoreDirectory };
             Add(args, "--urls", parse.GetValue(urls));
             Add(args, "--port", parse.GetValue(port)?.ToString(System.Globalization.CultureInfo.InvariantCulture));

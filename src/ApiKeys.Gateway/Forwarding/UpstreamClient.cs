@@ -9,9 +9,13 @@ namespace ApiKeys.Gateway.Forwarding;
 /// <summary>
 /// The way upstream: one <see cref="SocketsHttpHandler"/> (its connection pool shared by every route), and per API an
 /// <see cref="ApiKeyHandler"/> over it that picks a key, sends it in that API's header, reads errors and retries on another
-/// key. Retries happen before response headers reach the client, the only place a retry is safe. No
-/// <c>HttpClient.Timeout</c>: the gateway's own timeouts (headers, idle gap) apply.
+/// key. Retries happen before response headers reach the client, the only place a retry is safe.
 /// </summary>
+/// <remarks>
+/// An <see cref="HttpMessageInvoker"/>, not an <see cref="HttpClient"/>: it returns as soon as the response headers are
+/// read and never buffers the body (what <c>HttpCompletionOption.ResponseHeadersRead</c> asks of HttpClient), and it has
+/// no <c>HttpClient.Timeout</c> (100 s by default, fatal to slow thinking models): the gateway's own timeouts apply.
+/// </remarks>
 internal sealed class UpstreamClient : IDisposable
 {
     private readonly SocketsHttpHandler _sockets;

@@ -23,7 +23,8 @@ internal static class UpstreamRequest
 
         foreach (var header in request.Headers)
         {
-            if (!ForwardedHeaders.ToUpstream(header.Key))
+            // The client's token goes nowhere upstream, whatever header a client put it in.
+            if (!ForwardedHeaders.ToUpstream(header.Key) || header.Value.Any(v => v?.Contains(Tokens.ClientTokenFormat.Prefix, StringComparison.Ordinal) == true))
             {
                 continue;
             }
