@@ -119,6 +119,21 @@ public sealed class RedisGatewayTests : IAsyncLifetime, IDisposable
         Assert.StartsWith("ok", doc.RootElement.GetProperty("checks").GetProperty("redis").GetString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Redis_Down_503InTheRoutesShapeAndNotReady()
+    {
+        string token = await CreateTokenAsync("before-the-outage");
+        _redis.Kill();
+
+        var status = await SendAsync(_a, token);
+        using var ready = await _a.Client.GetAsync("readyz");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.Contains("unreachable", await ready.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await _a.WaitForLineAsync(l => l.Contains("503 BackendUnavailable", StringComparison.Ordinal));
+    }
+
     private Task<GatewayProcess> Start() =>
         GatewayProcess.StartAsync(_store.Path, _server.BaseAddress, "--redis", _redis.ConnectionString, "--pool", "gw-tests");
 

@@ -36,7 +36,7 @@ internal static class TokenCommand
         var concurrency = new Option<int?>("--concurrency") { Description = "At most this many requests in flight at once.", HelpName = "N" };
         var expires = new Option<string?>("--expires") { Description = "When it stops working: a date (2026-12-31), a time (ISO 8601) or a span (30d, 12h).", HelpName = "DATE" };
         var (redis, pool) = RedisOptions();
-        var json = GlobalOptions.Json();
+        var json = new Option<bool>("--json") { Description = "Write JSON for scripts: the token (once) and what the store keeps." };
         var command = new Command("create", "Create a client token and print it once (the store keeps only its HMAC).")
         {
             name, models, rpm, rpd, concurrency, expires, redis, pool, json,

@@ -52,6 +52,11 @@ internal sealed class Forwarder
         {
             await RunAsync(http, context).ConfigureAwait(false);
         }
+        catch (Exception e) when (e is StackExchange.Redis.RedisException or Redis.RedisKeyPoolUnavailableException && !http.Response.HasStarted)
+        {
+            // Redis is down (and the pool does not fall back to local state): say so, in the route's shape, not as a bare 500.
+            await Reject(http, context, GatewayError.BackendUnavailable(e.GetType().Name)).ConfigureAwait(false);
+        }
         catch (Exception e) when (http.RequestAborted.IsCancellationRequested && e is OperationCanceledException or IOException)
         {
             // The client went away: the upstream call was cancelled with it, and its key released with no strike.

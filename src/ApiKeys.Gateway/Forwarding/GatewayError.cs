@@ -45,6 +45,11 @@ public sealed record GatewayError(int Status, string Message, string GoogleStatu
     public static GatewayError UpstreamUnreachable(string what) => new(502,
         $"The upstream could not be reached: {what}.", "UNAVAILABLE", "server_error", "upstream_unreachable", GatewayOutcome.UpstreamUnreachable);
 
+    /// <summary>The shared state (Redis: keys' state, tokens, limits) could not be reached.</summary>
+    public static GatewayError BackendUnavailable(string what) => new(503,
+        $"The gateway's shared state cannot be reached ({what}); try again shortly.", "UNAVAILABLE", "server_error", "backend_unavailable",
+        GatewayOutcome.BackendUnavailable, TimeSpan.FromSeconds(1));
+
     /// <summary>Whole seconds, rounded up (Retry-After takes an integer).</summary>
     public static long Seconds(TimeSpan span) => (long)Math.Ceiling(Math.Max(span.TotalSeconds, 0));
 }

@@ -38,4 +38,7 @@ public enum GatewayOutcome
 
     /// <summary>No such route: nothing was forwarded (404).</summary>
     NotFound,
+
+    /// <summary>The shared state (Redis) could not be reached (503).</summary>
+    BackendUnavailable,
 }
