@@ -63,9 +63,9 @@ public static class GatewayApp
                 await app.RunAsync().ConfigureAwait(false);
                 return 0;
             }
-            catch (IOException e)
+            catch (Exception e) when (e is IOException or InvalidOperationException or System.Security.Cryptography.CryptographicException)
             {
-                // Typically the address is in use.
+                // The address is in use, a certificate cannot be read: one line, no stack trace.
                 await error.WriteLineAsync("apikeys gateway: " + ClientRedact(e.Message)).ConfigureAwait(false);
                 return 1;
             }
@@ -90,6 +90,8 @@ public static class GatewayApp
         // The hosting layer's "Request starting" lines carry URLs with their query (?key=...): the access log replaces them.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
 
+        // TLS from configuration (Kestrel:Endpoints:...:Certificate), which the slim builder leaves out unless asked.
+        builder.WebHost.UseKestrelHttpsConfiguration();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;

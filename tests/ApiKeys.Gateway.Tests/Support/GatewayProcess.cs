@@ -190,6 +190,6 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         }
     }
 
-    [GeneratedRegex(@"gateway listening on (http://127\.0\.0\.1:\d+)")]
+    [GeneratedRegex(@"gateway listening on (https?://127\.0\.0\.1:\d+)")]
     private static partial Regex Listening();
 }
