@@ -146,4 +146,21 @@ public sealed class ForwardingTests(GatewayFixture fixture) : IClassFixture<Gate
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Null(_h.Server.Requests.Last().CustomKey);
     }
+
+    [Theory]
+    [InlineData("key")]
+    [InlineData("KEY")]
+    [InlineData("%6Bey")]
+    public async Task Request_TokenInTheQueryUnderAnySpelling_AcceptedAndNeverForwarded(string name)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"v1beta/models/gemini-2.5-flash:generateContent?{name}={_h.Token}&alt=json")
+        {
+            Content = new StringContent("{}"),
+        };
+
+        using var response = await _h.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("?alt=json", _h.Server.Requests.Last().Query);
+    }
 }

@@ -47,7 +47,8 @@ internal static class UpstreamRequest
             return "";
         }
 
-        if (!query.Contains("key", StringComparison.Ordinal))
+        // ASP.NET Core reads ?KEY= and ?%6Bey= as ?key= too (the token is accepted from them): they go as well.
+        if (!query.Contains("key", StringComparison.OrdinalIgnoreCase) && !query.Contains('%', StringComparison.Ordinal))
         {
             return query;
         }
@@ -58,7 +59,7 @@ internal static class UpstreamRequest
             var pair = query.AsSpan(1)[part];
             int eq = pair.IndexOf('=');
             var name = eq < 0 ? pair : pair[..eq];
-            if (pair.IsEmpty || name.SequenceEqual("key") || Uri.UnescapeDataString(name.ToString()) == "key")
+            if (pair.IsEmpty || string.Equals(Uri.UnescapeDataString(name.ToString().Replace('+', ' ')), "key", StringComparison.OrdinalIgnoreCase))
             {
                 continue;
             }
