@@ -50,6 +50,8 @@ internal static partial class CliApp
             DecryptCommand.Create(context),
             PasswdCommand.Create(context),
             CheckCommand.Create(context),
+            TokenCommand.Create(context),
+            ServeCommand.Create(context),
         ];
         foreach (var command in commands)
         {

@@ -1,10 +1,10 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 
-namespace ApiKeys.Http.Tests.Support;
+namespace ApiKeys.TestSupport;
 
 /// <summary>One scripted answer of the fake Gemini server.</summary>
-public sealed class FakeReply
+public sealed partial class FakeReply
 {
     private FakeReply(string name, Func<HttpContext, Task> write)
     {
