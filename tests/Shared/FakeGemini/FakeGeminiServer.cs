@@ -98,10 +98,6 @@ public sealed class FakeGeminiServer : IAsyncDisposable
         {
             reply = always;
         }
-        else if (path.EndsWith("/openai/chat/completions", StringComparison.Ordinal))
-        {
-            reply = FakeReply.OpenAIChat(body);
-        }
         else
         {
             reply = FakeReply.ByRoute(ctx.Request.Method, path, body);

@@ -9,8 +9,6 @@ public sealed partial class FakeReply
     /// <summary>Where the server leaves the request body for the reply (<see cref="HttpContext.Items"/>).</summary>
     public const string BodyItem = "fake.body";
 
-    public const string OpenAiChatJson = """{"id":"chatcmpl-fake","object":"chat.completion","created":1767225600,"model":"gemini-2.5-flash","choices":[{"index":0,"message":{"role":"assistant","content":"Hello from the fake"},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":4,"total_tokens":7}}""";
-
     public const string OpenAiModelsJson = """{"object":"list","data":[{"id":"models/gemini-2.5-flash","object":"model","created":0,"owned_by":"google"},{"id":"models/gemini-2.5-pro","object":"model","created":0,"owned_by":"google"}]}""";
 
     public const string OpenAiEmbeddingsJson = """{"object":"list","data":[{"object":"embedding","index":0,"embedding":[0.1,0.2,0.3]}],"model":"gemini-embedding-001","usage":{"prompt_tokens":2,"total_tokens":2}}""";
@@ -25,13 +23,12 @@ public sealed partial class FakeReply
     /// <summary>What the real API answers on <paramref name="path"/> (a success of the right shape).</summary>
     public static FakeReply ByRoute(string method, string path, string body)
     {
-        bool stream = body.Contains("\"stream\":true", StringComparison.Ordinal) || body.Contains("\"stream\": true", StringComparison.Ordinal);
         return path switch
         {
             _ when path.StartsWith("/upload/", StringComparison.Ordinal) && path.EndsWith("/files", StringComparison.Ordinal) => FilesUpload(),
             _ when method == "POST" && path.EndsWith("/cachedContents", StringComparison.Ordinal) =>
                 Ok("{\"name\":\"cachedContents/c" + Guid.NewGuid().ToString("N")[..10] + "\",\"model\":\"models/gemini-2.5-flash\"}"),
-            _ when path.EndsWith("/openai/chat/completions", StringComparison.Ordinal) => stream ? OpenAiStream(StreamWords) : Ok(OpenAiChatJson),
+            _ when path.EndsWith("/openai/chat/completions", StringComparison.Ordinal) => OpenAIChat(body),
             _ when path.EndsWith("/openai/embeddings", StringComparison.Ordinal) => Ok(OpenAiEmbeddingsJson),
             _ when path.Contains("/openai/models", StringComparison.Ordinal) => Ok(OpenAiModelsJson),
             _ when path.EndsWith(":streamGenerateContent", StringComparison.Ordinal) => GeminiStream(StreamWords),
@@ -69,9 +66,9 @@ public sealed partial class FakeReply
     public static FakeReply GeminiStream(string[] words, TimeSpan gap = default) =>
         Events("gemini stream", [.. words.Select((w, i) => GeminiChunk(w, last: i == words.Length - 1))], gap);
 
-    /// <summary>An OpenAI chat stream: one chunk per word, <paramref name="gap"/> apart, then <c>[DONE]</c>.</summary>
-    public static FakeReply OpenAiStream(string[] words, TimeSpan gap = default) =>
-        Events("openai stream", [.. words.Select((w, i) => OpenAiChunk(w, i, last: i == words.Length - 1)), "[DONE]"], gap);
+    /// <summary>An OpenAI chat stream for <paramref name="model"/>: one chunk per word, <paramref name="gap"/> apart, then <c>[DONE]</c>.</summary>
+    public static FakeReply OpenAiStream(string[] words, TimeSpan gap = default, string model = "gemini-2.5-flash") =>
+        Events("openai stream", [.. words.Select((w, i) => OpenAiChunk(w, i, last: i == words.Length - 1, model)), "[DONE]"], gap);
 
     /// <summary>Server-sent events, <paramref name="gap"/> apart; <paramref name="dropAfter"/> events in (and a gap later), the connection is cut.</summary>
     public static FakeReply Events(string name, string[] events, TimeSpan gap = default, int? dropAfter = null) => new(name, async ctx =>
@@ -129,7 +126,7 @@ public sealed partial class FakeReply
         "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"" + text + "\"}],\"role\":\"model\"}" + (last ? ",\"finishReason\":\"STOP\"" : "") +
         ",\"index\":0}],\"usageMetadata\":{\"promptTokenCount\":3,\"candidatesTokenCount\":5,\"totalTokenCount\":8},\"modelVersion\":\"gemini-2.5-flash\"}";
 
-    public static string OpenAiChunk(string text, int index, bool last) =>
-        "{\"id\":\"chatcmpl-fake\",\"object\":\"chat.completion.chunk\",\"created\":1767225600,\"model\":\"gemini-2.5-flash\",\"choices\":[{\"index\":0,\"delta\":{" +
+    public static string OpenAiChunk(string text, int index, bool last, string model = "gemini-2.5-flash") =>
+        "{\"id\":\"chatcmpl-fake\",\"object\":\"chat.completion.chunk\",\"created\":1767225600,\"model\":" + System.Text.Json.JsonSerializer.Serialize(model) + ",\"choices\":[{\"index\":0,\"delta\":{" +
         (index == 0 ? "\"role\":\"assistant\"," : "") + "\"content\":\"" + text + "\"},\"finish_reason\":" + (last ? "\"stop\"" : "null") + "}]}";
 }
