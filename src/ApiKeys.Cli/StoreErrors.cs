@@ -43,6 +43,9 @@ internal static class StoreErrors
                 $"{path} is a directory where the store keeps a file: move it away (mv {path} {path}.old)",
             KeyStoreErrorKind.NotAFile => $"{path} must be a plain file of this store: move it away (mv {path} {path}.old)",
             KeyStoreErrorKind.NotFound => "run apikeys init, or add a key (apikeys add), or check --dir / APIKEYS_DIR",
+            KeyStoreErrorKind.NotEncrypted =>
+                "encrypt it with apikeys encrypt (the passphrase given becomes its passphrase); if this store was encrypted, the file was replaced: " +
+                "restore an encrypted backup (apikeys restore <backup>); or unset APIKEYS_PASSPHRASE / drop --passphrase-file to use it in clear",
             KeyStoreErrorKind.Corrupt or KeyStoreErrorKind.InvalidShape =>
                 $"repair {path} by hand or restore a backup (apikeys restore <backup>)",
             KeyStoreErrorKind.UnsupportedVersion => "a newer apikeys wrote it; upgrade this tool",

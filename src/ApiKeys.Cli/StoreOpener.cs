@@ -5,8 +5,8 @@ namespace ApiKeys.Cli;
 
 /// <summary>
 /// The one place the tool opens a store: the passphrase (APIKEYS_PASSPHRASE, --passphrase-file, a hidden prompt) when
-/// the keys file is encrypted, the refusal of a store that other users can read (unless --allow-shared), and
-/// <see cref="Change"/>, through which every command changes it.
+/// the keys file is encrypted or a passphrase is given, the refusal of a store that other users can read (unless
+/// --allow-shared), and <see cref="Change"/>, through which every command changes it.
 /// </summary>
 internal sealed class StoreOpener(CliContext context) : IDisposable
 {
@@ -21,11 +21,15 @@ internal sealed class StoreOpener(CliContext context) : IDisposable
     /// <summary>The passphrase source of this run, for the library's one-off operations (encrypt, backup, restore).</summary>
     public IPassphraseProvider Passphrase() => _passphrase ??= new CachedPassphrase(Passphrases.Current(context));
 
-    /// <summary>Options for the JSON store of this run: with the passphrase only when the keys file is encrypted.</summary>
-    /// <remarks>A protector on a plain store would encrypt it at the first key change: that is <c>apikeys encrypt</c>'s job.</remarks>
+    /// <summary>
+    /// Options for the JSON store of this run: with the passphrase when the keys file is encrypted, or when one is given
+    /// (<see cref="Passphrases.IsConfigured"/>). Given one, the store is the library's encrypted store: a store with no
+    /// keys file yet is created encrypted, and a plain keys file is refused (<see cref="KeyStoreErrorKind.NotEncrypted"/>),
+    /// never read nor written in clear; <c>apikeys encrypt</c> is the one way from plain to encrypted.
+    /// </summary>
     public JsonKeyStoreOptions StoreOptions()
     {
-        if (!IsEncrypted)
+        if (!Passphrases.IsConfigured(context) && !IsEncrypted)
         {
             return new JsonKeyStoreOptions();
         }
