@@ -26,11 +26,20 @@ internal static class Backups
             throw new CliException($"Nothing to back up: no {JsonKeyStore.KeysFileName} in {store.Directory} (apikeys init creates a store).");
         }
 
-        CreateDirectory(target);
         if (EncryptedStore.IsEncrypted(store.Directory))
         {
+            CreateDirectory(target);
             return TakeEncrypted(context, store, target);
         }
+
+        if (Passphrases.IsConfigured(context))
+        {
+            // A passphrase is given, the keys file is plain: refused here as by every command (the store's own check,
+            // NotEncrypted), not copied as if all were well.
+            store.Load();
+        }
+
+        CreateDirectory(target);
 
         using var fileLock = StoreLock.Acquire(store.LockPath, "the backup");
         var keys = File.ReadAllBytes(store.KeysPath);

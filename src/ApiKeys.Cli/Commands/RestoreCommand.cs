@@ -67,9 +67,10 @@ internal static class RestoreCommand
             }
 
             context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Restored {count} keys from {keysBackup}"));
-            if (wasEncrypted && !encrypted)
+            if (!encrypted && (wasEncrypted || Passphrases.IsConfigured(context)))
             {
-                context.Error.WriteLine($"apikeys: note: {Path.GetFileName(keysBackup)} is not encrypted, so the keys file is plain again: apikeys encrypt encrypts it.");
+                context.Error.WriteLine($"apikeys: note: {Path.GetFileName(keysBackup)} is not encrypted, so the keys file is plain{(wasEncrypted ? " again" : "")}: " +
+                    $"apikeys encrypt encrypts it{(Passphrases.IsConfigured(context) ? " (until then, with a passphrase given, commands refuse it)" : "")}.");
             }
 
             return ExitCodes.Success;
