@@ -43,7 +43,7 @@ public sealed class UsageTests
             Assert.Equal(99, metrics.Sum("apikeys_gateway_tokens_total", ("type", "output")));
             Assert.Equal(14, metrics.Sum("apikeys_gateway_tokens_total", ("type", "cached")));
             Assert.Equal(27, metrics.Sum("apikeys_gateway_tokens_total", ("type", "thinking")));
-            Assert.Equal(40, metrics.Sum("apikeys_gateway_tokens_total", ("type", "input"), ("token", "alice")));
+            Assert.Equal(41, metrics.Sum("apikeys_gateway_tokens_total", ("type", "input"), ("token", "alice")));
             Assert.Equal(9, metrics.Sum("apikeys_gateway_request_duration_seconds_count"));
             Assert.Equal(2, metrics.Sum("apikeys_gateway_keys", ("state", "available")));
             Assert.Equal(0, metrics.Sum("apikeys_gateway_next_key_free_seconds", ("model", "any")));

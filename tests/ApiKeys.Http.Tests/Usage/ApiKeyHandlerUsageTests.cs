@@ -34,7 +34,8 @@ public sealed class ApiKeyHandlerUsageTests
         await using var h = await HandlerHarness.StartAsync(keys: 1, configure: o => o.UsageSink = sink);
         h.Server.Always(h.Keys[0], FakeReply.WithUsage());
 
-        using var response = await h.Client.PostAsync("v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse", HandlerHarness.Body(), default);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse") { Content = HandlerHarness.Body() };
+        using var response = await h.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         await using var body = await response.Content.ReadAsStreamAsync();
         var buffer = new byte[1];
         int read = await body.ReadAsync(buffer);
