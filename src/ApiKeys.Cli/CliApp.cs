@@ -52,6 +52,8 @@ internal static partial class CliApp
             CheckCommand.Create(context),
             TokenCommand.Create(context),
             ServeCommand.Create(context),
+            UsageCommand.Create(context),
+            LogCommand.Create(context),
         ];
         foreach (var command in commands)
         {

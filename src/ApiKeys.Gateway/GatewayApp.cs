@@ -104,7 +104,9 @@ public static class GatewayApp
         }
 
         builder.Services.AddGateway(builder.Configuration, redactor, settings.DrainTimeout, settings.AccessLog);
+        builder.AddObservability(settings);
         var app = builder.Build();
+        app.UseObservability();
         app.MapHealth();
         app.MapGemini();
         app.MapOpenAi();

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Runtime.ExceptionServices;
 using ApiKeys.Http.Classification;
+using ApiKeys.Http.Usage;
 using ApiKeys.Pool;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -65,15 +66,15 @@ public sealed partial class ApiKeyHandler : DelegatingHandler
     protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         // With async: false every await below is on a completed task: this runs synchronously.
-        var pending = SendCoreAsync(request, async: false, cancellationToken);
+        var pending = SendMeteredAsync(request, async: false, cancellationToken);
         return pending.IsCompleted ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
     }
 
     /// <inheritdoc />
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-        SendCoreAsync(request, async: true, cancellationToken).AsTask();
+        SendMeteredAsync(request, async: true, cancellationToken).AsTask();
 
-    private async ValueTask<HttpResponseMessage> SendCoreAsync(HttpRequestMessage request, bool async, CancellationToken cancellationToken)
+    private async ValueTask<HttpResponseMessage> SendCoreAsync(HttpRequestMessage request, bool async, UsageMeter? usage, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         string? model = _options.ModelSelector is { } select ? select(request) : GeminiRequest.Model(request.RequestUri);
@@ -84,6 +85,8 @@ public sealed partial class ApiKeyHandler : DelegatingHandler
         {
             model = await GeminiRequest.ModelInBodyAsync(request.Content!, async, cancellationToken).ConfigureAwait(false);
         }
+
+        usage?.Record.Model = model;
 
         HttpResponseMessage? last = null;
         int backoffs = 0;
@@ -112,6 +115,7 @@ public sealed partial class ApiKeyHandler : DelegatingHandler
                 var token = linked?.Token ?? cancellationToken;
                 try
                 {
+                    usage?.Attempt(lease.KeyId);
                     ApplyKey(request, lease.Key);
                     response = async ? await base.SendAsync(request, token).ConfigureAwait(false) : base.Send(request, token);
                     failure = response.IsSuccessStatusCode
@@ -142,6 +146,8 @@ public sealed partial class ApiKeyHandler : DelegatingHandler
                 {
                     RemoveKey(request);
                 }
+
+                usage?.Result(failure);
 
                 // Outside the attempt's try: a pool whose report throws (a backend's error) neither loses a
                 // successful response nor turns into a second report.

@@ -80,6 +80,14 @@ public sealed class ApiKeyHandlerOptions
     public bool ReadModelFromBody { get; set; } = true;
 
     /// <summary>
+    /// Where each request's <see cref="Usage.UsageRecord"/> goes (key id, model, status, failure kind, retries, latency, and
+    /// the token counts read from the response as it passes); null: no accounting, at no cost. With <c>AddApiKeyRotation</c>,
+    /// an <see cref="Usage.IUsageSink"/> registered in DI is used when this is null.
+    /// </summary>
+    /// <value>The default is null.</value>
+    public Usage.IUsageSink? UsageSink { get; set; }
+
+    /// <summary>
     /// Sets these options for Gemini's OpenAI-compatible endpoint (<see cref="GeminiOpenAIEndpoint"/>), as the OpenAI SDKs call
     /// it: the key as <c>Authorization: Bearer</c>, answers read as Gemini's (<see cref="Upstream"/> =
     /// <see cref="KeyProvider.Gemini"/>, so <c>API_KEY_INVALID</c> disables the key and quota errors cool it for the model

@@ -18,7 +18,8 @@ internal static class HealthEndpoints
         return app;
     }
 
-    private static async Task<Results<Ok<ReadinessReport>, JsonHttpResult<ReadinessReport>>> ReadyAsync(GatewayBackend backend, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ReadinessReport>, JsonHttpResult<ReadinessReport>>> ReadyAsync(GatewayBackend backend, Usage.GatewayUsage usage,
+        CancellationToken cancellationToken)
     {
         var checks = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -31,7 +32,9 @@ internal static class HealthEndpoints
             checks["redis"] = await RedisAsync(redis).ConfigureAwait(false);
         }
 
-        bool ready = checks.Values.All(v => v.StartsWith("ok", StringComparison.Ordinal));
+        // Usage statistics that cannot be written degrade the gateway, they do not stop it: requests are served all the same.
+        checks["usage"] = usage.Store.Status;
+        bool ready = checks.Where(c => c.Key != "usage").All(c => c.Value.StartsWith("ok", StringComparison.Ordinal));
         var report = new ReadinessReport(ready, checks);
         return ready ? TypedResults.Ok(report) : TypedResults.Json(report, GatewayJsonContext.Default.ReadinessReport, statusCode: StatusCodes.Status503ServiceUnavailable);
     }

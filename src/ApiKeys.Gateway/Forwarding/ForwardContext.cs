@@ -65,4 +65,7 @@ public sealed class ForwardContext
 
     /// <summary>From the start until the response ended.</summary>
     public TimeSpan Latency { get; set; }
+
+    /// <summary>The request's accounting: <see cref="Http.ApiKeyHandler"/> fills its record (token counts) and leaves the emitting to the gateway.</summary>
+    public Http.Usage.UsageScope Usage { get; } = new() { EmittedByOwner = true };
 }

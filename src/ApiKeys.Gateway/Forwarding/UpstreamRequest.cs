@@ -36,6 +36,7 @@ internal static class UpstreamRequest
         }
 
         message.Options.Set(ForwardContext.OptionKey, context);
+        message.Options.Set(Http.Usage.UsageScope.OptionKey, context.Usage);
         return message;
     }
 

@@ -54,6 +54,8 @@ public static class ApiKeysHttpServiceCollectionExtensions
             options.Configure(configure);
         }
 
+        // Usage accounting: a sink registered in DI, unless the options name one.
+        options.PostConfigure<IServiceProvider>((o, sp) => o.UsageSink ??= sp.GetService<ApiKeys.Http.Usage.IUsageSink>());
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ApiKeyHandlerOptions>, ApiKeyHandlerOptionsValidator>());
 
         string name = builder.Name;
