@@ -16,7 +16,10 @@ internal static class KeyActions
     public static void Map(RouteGroupBuilder admin)
     {
         admin.MapPost("/keys", AddAsync);
-        admin.MapPost("/keys/{id}/{action:regex(^(enable|disable|reset)$)}", Switch);
+        // Three routes, not a regex constraint: the slim builder (NativeAOT) registers none.
+        admin.MapPost("/keys/{id}/enable", (HttpContext http, AdminContext a, string id) => Switch(http, a, id, "enable"));
+        admin.MapPost("/keys/{id}/disable", (HttpContext http, AdminContext a, string id) => Switch(http, a, id, "disable"));
+        admin.MapPost("/keys/{id}/reset", (HttpContext http, AdminContext a, string id) => Switch(http, a, id, "reset"));
         admin.MapPost("/keys/{id}/check", CheckAsync);
         admin.MapGet("/keys/{id}/remove", ConfirmRemove);
         admin.MapPost("/keys/{id}/remove", Remove);

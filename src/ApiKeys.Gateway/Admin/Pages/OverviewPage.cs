@@ -13,11 +13,7 @@ namespace ApiKeys.Gateway.Admin.Pages;
 /// </summary>
 internal static class OverviewPage
 {
-    public static void Map(RouteGroupBuilder admin)
-    {
-        admin.MapGet("/", Show);
-        admin.MapGet("", Show);
-    }
+    public static void Map(RouteGroupBuilder admin) => admin.MapGet("/", Show);
 
     private static IResult Show(HttpContext http, AdminContext admin)
     {

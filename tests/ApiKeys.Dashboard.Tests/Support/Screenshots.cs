@@ -1,0 +1,32 @@
+using Microsoft.Playwright;
+
+namespace ApiKeys.Dashboard.Tests.Support;
+
+/// <summary>Saves a page's screenshot into docs/images/ of the checkout (shown in docs/dashboard.md).</summary>
+public static class Screenshots
+{
+    public static string Directory
+    {
+        get
+        {
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "ApiKeyManager.slnx")))
+                {
+                    return Path.Combine(dir.FullName, "docs", "images");
+                }
+            }
+
+            throw new InvalidOperationException("ApiKeyManager.slnx not found above " + AppContext.BaseDirectory);
+        }
+    }
+
+    public static async Task<string> SaveAsync(IPage page, string name)
+    {
+        System.IO.Directory.CreateDirectory(Directory);
+        string path = Path.Combine(Directory, $"dashboard-{name}.png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+        Assert.True(new FileInfo(path).Length > 1000, $"the screenshot {path} is empty");
+        return path;
+    }
+}
