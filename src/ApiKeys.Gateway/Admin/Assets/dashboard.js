@@ -24,6 +24,8 @@
       width: Math.max(box.clientWidth, 300),
       height: 220,
       scales: { x: { time: true } },
+      // The pages say UTC: the axes too, whatever the browser's time zone.
+      tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC'); },
       axes: [Object.assign({}, axis), Object.assign({ size: 60 }, axis)],
       series: [{}].concat(data.series.map(function (s, i) {
         return { label: s.name, stroke: c.series[i % c.series.length], width: 2, points: { show: data.x.length < 60 } };
