@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using ApiKeys.Usage.Storage;
 
@@ -6,12 +7,14 @@ namespace ApiKeys.Usage.Queries;
 /// <summary>
 /// Totals for a few keys over a range, summed in SQL from the hourly aggregates of this gateway's file: the dashboard's keys
 /// page shows "today" for the 50 keys of a page without grouping every key's rows in memory (what <see cref="UsageReader.GetUsage"/>
-/// does for a report). The hours come from the primary key's range; the keys are matched on their small integers.
+/// does for a report). The hours are listed (each (hour, key) pair a seek in the primary key); the keys are matched on their small integers.
 /// </summary>
 public static class KeyUsageTotals
 {
     /// <summary>The most keys one call sums.</summary>
     public const int MaxKeys = 1000;
+
+    private const int MaxListedHours = 31 * 24;
 
     /// <summary>Requests and tokens of each key of <paramref name="keyIds"/> in the hours from <paramref name="from"/> to <paramref name="to"/>; keys without any are left out.</summary>
     /// <param name="reader">The statistics (its file is read; with Redis, this gateway's share only).</param>
@@ -48,7 +51,8 @@ public static class KeyUsageTotals
             }
 
             using var command = database.Connection.CreateCommand();
-            var sql = new StringBuilder("SELECT key, sum(requests), sum(failures), sum(tokens_in), sum(tokens_out) FROM hourly WHERE hour BETWEEN $from AND $to AND key IN (");
+            var sql = new StringBuilder("SELECT key, sum(requests), sum(failures), sum(tokens_in), sum(tokens_out) FROM hourly WHERE ")
+                .Append(Hours(Aggregates.HourlyKey.HourOf(from), Aggregates.HourlyKey.HourOf(to))).Append(" AND key IN (");
             int i = 0;
             foreach (var n in ids.Keys)
             {
@@ -57,8 +61,6 @@ public static class KeyUsageTotals
             }
 
             command.CommandText = sql.Append(") GROUP BY key").ToString();
-            command.Parameters.AddWithValue("$from", Aggregates.HourlyKey.HourOf(from));
-            command.Parameters.AddWithValue("$to", Aggregates.HourlyKey.HourOf(to));
             using var rows = command.ExecuteReader();
             while (rows.Read())
             {
@@ -73,4 +75,13 @@ public static class KeyUsageTotals
             throw UsageStoreException.From(reader.Path, e);
         }
     }
+
+    /// <summary>
+    /// The hours' condition. A range on the primary key's first column (hour) reads every key's rows of those hours (10,000
+    /// keys: 30 to 60 ms for a day); a list of hours lets SQLite seek (hour, key) for each pair (1 ms). Up to 31 days listed.
+    /// </summary>
+    private static string Hours(long first, long last) =>
+        last - first is >= 0 and < MaxListedHours
+            ? "hour IN (" + string.Join(", ", Enumerable.Range(0, (int)(last - first + 1)).Select(h => (first + h).ToString(CultureInfo.InvariantCulture))) + ")"
+            : string.Create(CultureInfo.InvariantCulture, $"hour BETWEEN {first} AND {last}");
 }
