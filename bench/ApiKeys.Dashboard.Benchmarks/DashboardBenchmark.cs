@@ -67,7 +67,11 @@ internal static partial class DashboardBenchmark
 
     private static async Task<HttpClient> SignInAsync(Uri address)
     {
-        var client = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = address };
+        var client = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false })
+        {
+            BaseAddress = address,
+            Timeout = TimeSpan.FromMinutes(10),
+        };
         using var response = await client.PostAsync("admin/signin", new FormUrlEncodedContent([new("password", BenchStore.Password)]));
         if (response.StatusCode != HttpStatusCode.Found || !response.Headers.Location!.OriginalString.EndsWith("/admin", StringComparison.Ordinal))
         {
