@@ -21,10 +21,11 @@ internal static class UpstreamRequest
             message.Content = new ReadOnlyMemoryContent(body);
         }
 
+        var connection = request.Headers.Connection;
         foreach (var header in request.Headers)
         {
             // The client's token goes nowhere upstream, whatever header a client put it in.
-            if (!ForwardedHeaders.ToUpstream(header.Key) || header.Value.Any(v => v?.Contains(Tokens.ClientTokenFormat.Prefix, StringComparison.Ordinal) == true))
+            if (!ForwardedHeaders.ToUpstream(header.Key, connection) || header.Value.Any(v => v?.Contains(Tokens.ClientTokenFormat.Prefix, StringComparison.Ordinal) == true))
             {
                 continue;
             }

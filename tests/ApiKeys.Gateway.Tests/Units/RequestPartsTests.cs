@@ -22,6 +22,15 @@ public sealed class RequestPartsTests
         Assert.Equal(expected, UpstreamRequest.QueryWithoutKey(query));
 
     [Theory]
+    [InlineData("x-hop", "x-hop", true)]
+    [InlineData("keep-alive, X-Hop", "x-hop", true)]
+    [InlineData("keep-alive,\tx-hop ,close", "x-hop", true)]
+    [InlineData("keep-alive, x-hop-not", "x-hop", false)]
+    [InlineData("", "x-hop", false)]
+    public void NamedInConnection_CommaListAnyCaseAndSpacing(string connection, string name, bool expected) =>
+        Assert.Equal(expected, ForwardedHeaders.NamedIn(connection, name));
+
+    [Theory]
     [InlineData("{\"model\":\"gemini-2.5-flash\",\"messages\":[]}", "gemini-2.5-flash")]
     [InlineData("{\"messages\":[{\"model\":\"inner\"}],\"model\":\"models/gemini-2.5-pro\"}", "gemini-2.5-pro")]
     [InlineData("{\"messages\":[]}", null)]
