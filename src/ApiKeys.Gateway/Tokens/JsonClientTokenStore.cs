@@ -1,3 +1,5 @@
+using ApiKeys.Gateway.Storage;
+
 namespace ApiKeys.Gateway.Tokens;
 
 /// <summary>
@@ -135,8 +137,8 @@ public sealed class JsonClientTokenStore : IClientTokenStore, IDisposable
     /// <summary>What the files hold now: read again when the tokens file or the secret changed since the last look.</summary>
     private Loaded Current()
     {
-        var stamp = Stamp.Of(TokensPath);
-        var secretStamp = Stamp.Of(SecretPath);
+        var stamp = FileStamp.Of(TokensPath);
+        var secretStamp = FileStamp.Of(SecretPath);
         var loaded = Volatile.Read(ref _loaded);
         if (loaded.Tokens == stamp && loaded.Secret == secretStamp)
         {
@@ -153,7 +155,7 @@ public sealed class JsonClientTokenStore : IClientTokenStore, IDisposable
         return fresh;
     }
 
-    private Loaded Load(Stamp stamp, Stamp secretStamp)
+    private Loaded Load(FileStamp stamp, FileStamp secretStamp)
     {
         if (!stamp.Exists)
         {
@@ -183,7 +185,7 @@ public sealed class JsonClientTokenStore : IClientTokenStore, IDisposable
         }
     }
 
-    private static Loaded Failed(Stamp stamp, Stamp secretStamp, string error) => new(stamp, secretStamp, TokenMatcher.Empty, null, error);
+    private static Loaded Failed(FileStamp stamp, FileStamp secretStamp, string error) => new(stamp, secretStamp, TokenMatcher.Empty, null, error);
 
     private List<ClientToken> ReadTokens() =>
         File.Exists(TokensPath) ? TokensFile.Read(File.ReadAllBytes(TokensPath), TokensPath) : [];
@@ -211,15 +213,5 @@ public sealed class JsonClientTokenStore : IClientTokenStore, IDisposable
         return secret;
     }
 
-    /// <summary>A file's size and time: the tokens file is replaced by rename, so any change shows here.</summary>
-    private readonly record struct Stamp(bool Exists, long Length, long Ticks)
-    {
-        public static Stamp Of(string path)
-        {
-            var info = new FileInfo(path);
-            return info.Exists ? new Stamp(true, info.Length, info.LastWriteTimeUtc.Ticks) : default;
-        }
-    }
-
-    private sealed record Loaded(Stamp Tokens, Stamp Secret, TokenMatcher Matcher, TokenHasher? Hasher, string? Error);
+    private sealed record Loaded(FileStamp Tokens, FileStamp Secret, TokenMatcher Matcher, TokenHasher? Hasher, string? Error);
 }

@@ -51,12 +51,19 @@ public sealed class RequestPartsTests
     }
 
     [Theory]
-    [InlineData("{\"file\":{\"name\":\"files/abc\"}}", "files/abc")]
-    [InlineData("{\"name\":\"cachedContents/xyz\",\"model\":\"m\"}", "cachedContents/xyz")]
-    [InlineData("{\"name\":\"models/gemini\"}", null)]
-    [InlineData("[]", null)]
-    public void ResourceNames_CreatedByAResponse(string json, string? expected) =>
-        Assert.Equal(expected, ResourceNames.CreatedBy(Encoding.UTF8.GetBytes(json)));
+    [InlineData("{\"file\":{\"name\":\"files/abc\"}}", "files/abc", null)]
+    [InlineData("{\"file\":{\"name\":\"files/abc\",\"expirationTime\":\"2026-03-03T12:00:00.123456Z\"}}", "files/abc", "2026-03-03T12:00:00.1234560+00:00")]
+    [InlineData("{\"name\":\"cachedContents/xyz\",\"model\":\"m\"}", "cachedContents/xyz", null)]
+    [InlineData("{\"name\":\"cachedContents/xyz\",\"expireTime\":\"2026-03-01T13:00:00Z\"}", "cachedContents/xyz", "2026-03-01T13:00:00.0000000+00:00")]
+    [InlineData("{\"name\":\"models/gemini\"}", null, null)]
+    [InlineData("[]", null, null)]
+    public void ResourceNames_CreatedByAResponse_NameAndEnd(string json, string? name, string? expires)
+    {
+        var created = ResourceNames.CreatedBy(Encoding.UTF8.GetBytes(json));
+
+        Assert.Equal(name, created?.Name);
+        Assert.Equal(expires, created?.Expires?.ToString("o", System.Globalization.CultureInfo.InvariantCulture));
+    }
 
     [Fact]
     public void TokenMatcher_FindsOnlyTheTokenWhoseHmacMatches()

@@ -27,7 +27,8 @@ public sealed partial class FakeReply
         {
             _ when path.StartsWith("/upload/", StringComparison.Ordinal) && path.EndsWith("/files", StringComparison.Ordinal) => FilesUpload(),
             _ when method == "POST" && path.EndsWith("/cachedContents", StringComparison.Ordinal) =>
-                Ok("{\"name\":\"cachedContents/c" + Guid.NewGuid().ToString("N")[..10] + "\",\"model\":\"models/gemini-2.5-flash\"}"),
+                Ok("{\"name\":\"cachedContents/c" + Guid.NewGuid().ToString("N")[..10] + "\",\"model\":\"models/gemini-2.5-flash\",\"expireTime\":\""
+                    + DateTimeOffset.UtcNow.AddHours(1).ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ", System.Globalization.CultureInfo.InvariantCulture) + "\"}"),
             _ when path.EndsWith("/openai/chat/completions", StringComparison.Ordinal) => OpenAIChat(body),
             _ when path.EndsWith("/openai/embeddings", StringComparison.Ordinal) => Ok(OpenAiEmbeddingsJson),
             _ when path.Contains("/openai/models", StringComparison.Ordinal) => Ok(OpenAiModelsJson),
