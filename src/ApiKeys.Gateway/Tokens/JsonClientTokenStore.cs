@@ -21,7 +21,7 @@ public sealed class JsonClientTokenStore : IClientTokenStore, IDisposable
 
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
-    private Loaded _loaded = new(default, default, TokenMatcher.Empty, null, null);
+    private Loaded _loaded = new(default, TokenMatcher.Empty, null, null);
 
     /// <summary>Opens the tokens of the store in <paramref name="directory"/> (nothing is read or created yet).</summary>
     public JsonClientTokenStore(string directory, TimeProvider? timeProvider = null)
@@ -130,23 +130,25 @@ public sealed class JsonClientTokenStore : IClientTokenStore, IDisposable
         lock (_gate)
         {
             _loaded.Hasher?.Dispose();
-            _loaded = new(default, default, TokenMatcher.Empty, null, null);
+            _loaded = new(default, TokenMatcher.Empty, null, null);
         }
     }
 
-    /// <summary>What the files hold now: read again when the tokens file or the secret changed since the last look.</summary>
+    /// <summary>
+    /// What the files hold now: read again when the tokens file changed since the last look (one stat per request). The
+    /// secret is read with it: the secret is written only by a create, which then writes the tokens file.
+    /// </summary>
     private Loaded Current()
     {
         var stamp = FileStamp.Of(TokensPath);
-        var secretStamp = FileStamp.Of(SecretPath);
         var loaded = Volatile.Read(ref _loaded);
-        if (loaded.Tokens == stamp && loaded.Secret == secretStamp)
+        if (loaded.Tokens == stamp)
         {
             return loaded;
         }
 
         // The previous hasher is not disposed here: a request may still be matching with it (it is only garbage).
-        var fresh = Load(stamp, secretStamp);
+        var fresh = Load(stamp);
         lock (_gate)
         {
             _loaded = fresh;
@@ -155,11 +157,11 @@ public sealed class JsonClientTokenStore : IClientTokenStore, IDisposable
         return fresh;
     }
 
-    private Loaded Load(FileStamp stamp, FileStamp secretStamp)
+    private Loaded Load(FileStamp stamp)
     {
         if (!stamp.Exists)
         {
-            return new(stamp, secretStamp, TokenMatcher.Empty, null, null);
+            return new(stamp, TokenMatcher.Empty, null, null);
         }
 
         try
@@ -167,25 +169,25 @@ public sealed class JsonClientTokenStore : IClientTokenStore, IDisposable
             var tokens = TokensFile.Read(File.ReadAllBytes(TokensPath), TokensPath);
             if (tokens.Count == 0)
             {
-                return new(stamp, secretStamp, TokenMatcher.Empty, null, null);
+                return new(stamp, TokenMatcher.Empty, null, null);
             }
 
-            if (!secretStamp.Exists)
+            if (!File.Exists(SecretPath))
             {
-                return Failed(stamp, secretStamp, $"{SecretPath} is missing, so no token of {TokensPath} can be checked; create the tokens again (apikeys token create).");
+                return Failed(stamp, $"{SecretPath} is missing, so no token of {TokensPath} can be checked; create the tokens again (apikeys token create).");
             }
 
             var hasher = new TokenHasher(ReadSecret());
-            return new(stamp, secretStamp, new TokenMatcher(hasher, tokens), hasher, null);
+            return new(stamp, new TokenMatcher(hasher, tokens), hasher, null);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or FormatException)
         {
             // Fail closed: a tokens file that cannot be read lets nobody in (a revoked token must never come back).
-            return Failed(stamp, secretStamp, e.Message);
+            return Failed(stamp, e.Message);
         }
     }
 
-    private static Loaded Failed(FileStamp stamp, FileStamp secretStamp, string error) => new(stamp, secretStamp, TokenMatcher.Empty, null, error);
+    private static Loaded Failed(FileStamp stamp, string error) => new(stamp, TokenMatcher.Empty, null, error);
 
     private List<ClientToken> ReadTokens() =>
         File.Exists(TokensPath) ? TokensFile.Read(File.ReadAllBytes(TokensPath), TokensPath) : [];
@@ -213,5 +215,5 @@ public sealed class JsonClientTokenStore : IClientTokenStore, IDisposable
         return secret;
     }
 
-    private sealed record Loaded(FileStamp Tokens, FileStamp Secret, TokenMatcher Matcher, TokenHasher? Hasher, string? Error);
+    private sealed record Loaded(FileStamp Tokens, TokenMatcher Matcher, TokenHasher? Hasher, string? Error);
 }
