@@ -100,11 +100,12 @@ internal sealed class ResponseStreamer(UpstreamClient upstream, TimeProvider tim
 
     private static void CopyHeaders(System.Net.Http.Headers.HttpHeaders from, IHeaderDictionary to, StringValues connection)
     {
-        foreach (var header in from)
+        // As the upstream sent them (NonValidated): nothing is parsed only to be written out again.
+        foreach (var (name, values) in from.NonValidated)
         {
-            if (ForwardedHeaders.ToClient(header.Key, connection))
+            if (ForwardedHeaders.ToClient(name, connection))
             {
-                to[header.Key] = header.Value.ToArray();
+                to[name] = values.Count == 1 ? new StringValues(values.ToString()) : new StringValues([.. values]);
             }
         }
     }
