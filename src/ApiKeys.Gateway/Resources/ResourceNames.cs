@@ -65,6 +65,3 @@ internal static partial class ResourceNames
     [GeneratedRegex("(?:cachedContents|files)/[A-Za-z0-9_-]+", RegexOptions.CultureInvariant)]
     private static partial Regex Named();
 }
-
-/// <summary>A resource a response created or renewed, and when it ends at Google (null: the response does not say).</summary>
-internal sealed record CreatedResource(string Name, DateTimeOffset? Expires);
