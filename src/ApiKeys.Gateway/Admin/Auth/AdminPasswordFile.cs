@@ -1,4 +1,4 @@
-using ApiKeys.Gateway.Tokens;
+using ApiKeys.Gateway.Storage;
 
 namespace ApiKeys.Gateway.Admin.Auth;
 
