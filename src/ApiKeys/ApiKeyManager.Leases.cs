@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using ApiKeys.Diagnostics;
 using ApiKeys.Pool;
 
 namespace ApiKeys;
@@ -13,15 +12,15 @@ public sealed partial class ApiKeyManager
     public string? GetAvailableKey(string? model = null)
     {
         KeySlot? slot;
-        List<object>? notices;
+        KeyNotices? notices;
         lock (_gate)
         {
             slot = Pick_NeedsLock(string.IsNullOrEmpty(model) ? null : model, Now_NeedsLock(model), lease: false, out _, out _);
             notices = TakeNotices_NeedsLock();
         }
 
-        Publish(notices);
-        ApiKeysMetrics.Acquired(slot is not null);
+        _notifier.Publish(notices);
+        _notifier.RecordAcquisition(slot is not null);
         return slot?.Key.Secret;
     }
 
@@ -66,7 +65,7 @@ public sealed partial class ApiKeyManager
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         model = string.IsNullOrEmpty(model) ? null : model;
         KeySlot? slot;
-        List<object>? notices;
+        KeyNotices? notices;
         long id = 0;
         lock (_gate)
         {
@@ -79,9 +78,9 @@ public sealed partial class ApiKeyManager
             notices = TakeNotices_NeedsLock();
         }
 
-        Publish(notices);
-        ApiKeysMetrics.Acquired(slot is not null);
-        lease = slot is null ? null : new KeyLease(this, slot.Index, slot.Key.Secret, slot.Key.Id, slot.Mask, model, id, slot);
+        _notifier.Publish(notices);
+        _notifier.RecordAcquisition(slot is not null);
+        lease = slot is null ? null : _leases.Create(slot, model, id);
         return lease is not null;
     }
 
@@ -96,7 +95,7 @@ public sealed partial class ApiKeyManager
         NoKeyReason reason;
         DateTimeOffset? availableAt;
         DateTimeOffset now;
-        List<object>? notices;
+        KeyNotices? notices;
         long id = 0;
         lock (_gate)
         {
@@ -110,15 +109,15 @@ public sealed partial class ApiKeyManager
             notices = TakeNotices_NeedsLock();
         }
 
-        Publish(notices);
-        ApiKeysMetrics.Acquired(slot is not null);
+        _notifier.Publish(notices);
+        _notifier.RecordAcquisition(slot is not null);
         if (slot is null)
         {
             now = _time.GetUtcNow();
             throw new NoAvailableKeyException(availableAt is { } at ? at > now ? at - now : TimeSpan.Zero : null, availableAt, model, reason);
         }
 
-        return new KeyLease(this, slot.Index, slot.Key.Secret, slot.Key.Id, slot.Mask, model, id, slot);
+        return _leases.Create(slot, model, id);
     }
 
     /// <summary>Takes a lease, waiting for the next key to come back when all are cooling or busy.</summary>
@@ -169,13 +168,11 @@ public sealed partial class ApiKeyManager
         }
     }
 
-    void ILeaseOwner.Report(KeyLease lease, KeyOutcome outcome) => Apply(lease.KeyId, bySecret: false, outcome, lease.Token as KeySlot);
-
-    void ILeaseOwner.Release(KeyLease lease)
+    private void Release(KeySlot slot)
     {
         lock (_gate)
         {
-            if (lease.Token is KeySlot { Removed: false } slot)
+            if (!slot.Removed)
             {
                 ReleaseLease_NeedsLock(slot);
             }
@@ -206,17 +203,12 @@ public sealed partial class ApiKeyManager
     private bool Apply(string key, bool bySecret, KeyOutcome outcome, KeySlot? leaseSlot = null)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        if (outcome.Failure is { Message: not null } failure)
+        if (outcome.Failure is { Message: not null })
         {
-            // Key-shaped tokens were masked when the failure was made; this also masks the pool's keys of any shape.
-            var redacted = failure.RedactedWith(Redactor);
-            if (!ReferenceEquals(redacted, failure))
-            {
-                outcome = outcome.WithFailure(redacted);
-            }
+            outcome = outcome.RedactedWith(Redactor);
         }
 
-        List<object>? notices = null;
+        KeyNotices? notices = null;
         bool signal = false;
         lock (_gate)
         {
@@ -233,14 +225,12 @@ public sealed partial class ApiKeyManager
             }
 
             var now = Clock_NeedsLock();
-            signal = ApplyOutcome_NeedsLock(slot, outcome, now, ref notices);
+            signal = ApplyOutcome_NeedsLock(slot, outcome, now);
+            notices = TakeNotices_NeedsLock();
         }
 
-        ApiKeysMetrics.Outcome(outcome);
-        if (notices is not null)
-        {
-            Publish(notices);
-        }
+        _notifier.RecordOutcome(outcome);
+        _notifier.Publish(notices);
 
         if (signal)
         {

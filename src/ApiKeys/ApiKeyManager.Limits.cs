@@ -58,7 +58,7 @@ public sealed partial class ApiKeyManager
                 if (!ReferenceEquals(before, after))
                 {
                     SetState_NeedsLock(slot, after, before, now);
-                    (_pendingNotices ??= []).Add(new KeyEventArgs(KeyEventKind.Cooling, slot.Key.Id, slot.Mask, now, FailureKind.RateLimited, u, limit.Model,
+                    Notices_NeedsLock().AddKeyChanged(new KeyEventArgs(KeyEventKind.Cooling, slot.Key.Id, slot.Mask, now, FailureKind.RateLimited, u, limit.Model,
                         "request limit reached"));
                 }
             }

@@ -131,7 +131,9 @@ public sealed partial class ApiKeyManager
         }
 
         ChangeKeys(keys => new KeysUpdate([.. keys.Select(k => k.Id == id ? k with { Disabled = true } : k)]));
-        Publish([new KeyEventArgs(KeyEventKind.Disabled, id, MaskOf(id), _time.GetUtcNow(), reason: "disabled by hand")]);
+        var notices = new KeyNotices();
+        notices.AddKeyChanged(new KeyEventArgs(KeyEventKind.Disabled, id, MaskOf(id), _time.GetUtcNow(), reason: "disabled by hand"));
+        _notifier.Publish(notices);
         return true;
     }
 
@@ -210,7 +212,7 @@ public sealed partial class ApiKeyManager
 
     private void ChangeState(string id, Func<KeyState, DateTimeOffset, KeyState> change, KeyEventKind kind, string reason)
     {
-        List<object>? notices = null;
+        KeyNotices? notices;
         lock (_gate)
         {
             if (!_byId.TryGetValue(id, out var slot))
@@ -226,11 +228,12 @@ public sealed partial class ApiKeyManager
                 SetState_NeedsLock(slot, after, before, now);
             }
 
-            (notices ??= []).Add(new KeyEventArgs(kind, id, slot.Mask, now, reason: reason));
+            Notices_NeedsLock().AddKeyChanged(new KeyEventArgs(kind, id, slot.Mask, now, reason: reason));
             WakeWaiters_NeedsLock();
+            notices = TakeNotices_NeedsLock();
         }
 
-        Publish(notices);
+        _notifier.Publish(notices);
         SignalSync();
     }
 

@@ -9,9 +9,9 @@ public sealed partial class ApiKeyManager
     /// guard, and to the slot's project when the transition says so; gathers the events to publish after the lock.
     /// Returns whether a key's availability changed (the store is then told promptly).
     /// </summary>
-    private bool ApplyOutcome_NeedsLock(KeySlot slot, KeyOutcome outcome, DateTimeOffset now, ref List<object>? notices)
+    private bool ApplyOutcome_NeedsLock(KeySlot slot, KeyOutcome outcome, DateTimeOffset now)
     {
-        if (outcome.IsSuccess && _pendingNotices is not { Count: > 0 } && KeyStatePolicy.IsCounterOnlySuccess(slot.Blocks, outcome.Model, now, _options))
+        if (outcome.IsSuccess && KeyStatePolicy.IsCounterOnlySuccess(slot.Blocks, outcome.Model, now, _options))
         {
             // The common case: only the counters change. Count it without making a new state.
             slot.AddSuccess(now);
@@ -32,7 +32,7 @@ public sealed partial class ApiKeyManager
             if (!excuse && (undo = _guard.Record(outcome, slot, before, now, _default.Ring, _options)) is not null)
             {
                 excuse = true;
-                (notices ??= []).Add(new EnvironmentFaultNotice(failure.Kind, undo.Select(e => e.Slot.Key.Id).Distinct().Count(), _guard.BackOffUntil!.Value));
+                Notices_NeedsLock().AddEnvironmentFault(failure.Kind, undo.Select(e => e.Slot.Key.Id).Distinct().Count(), _guard.BackOffUntil!.Value);
             }
 
             if (excuse)
@@ -45,21 +45,14 @@ public sealed partial class ApiKeyManager
         SetState_NeedsLock(slot, t.State, before, now);
         bool transition = !before.SameBlocks(t.State);
 
-        if (t.Effect is KeyEffect.Cooling or KeyEffect.ModelCooling or KeyEffect.ModelDisabled or KeyEffect.Disabled)
+        if (KeyNotices.TakesOut(t.Effect) || t.Alert || t.State.Failures >= _options.AlertAfterConsecutiveFailures)
         {
-            var kind = t.Effect is KeyEffect.Cooling or KeyEffect.ModelCooling ? KeyEventKind.Cooling : KeyEventKind.Disabled;
-            (notices ??= []).Add(new KeyEventArgs(kind, slot.Key.Id, slot.Mask, now, outcome.Failure!.Kind, t.Until, t.Model,
-                kind == KeyEventKind.Disabled ? t.State.DisabledReason ?? outcome.Failure.Message : Describe(t.State, outcome.Failure)));
+            Notices_NeedsLock().AddOutcome(slot.Key.Id, slot.Mask, before, t, outcome, now, _options.AlertAfterConsecutiveFailures);
         }
 
         if (t.ProjectWide)
         {
-            ApplyToProject_NeedsLock(slot, t, outcome.Failure!.Kind, now, ref notices);
-        }
-
-        if (t.Alert || (t.State.Failures >= _options.AlertAfterConsecutiveFailures && before.Failures < _options.AlertAfterConsecutiveFailures))
-        {
-            (notices ??= []).Add(new KeyAlertEventArgs(slot.Key.Id, slot.Mask, t.State.Failures, t.State.LastError, t.Alert ? t.State.DisabledReason : null));
+            ApplyToProject_NeedsLock(slot, t, outcome.Failure!.Kind, now);
         }
 
         if (undo is not null)
@@ -67,17 +60,11 @@ public sealed partial class ApiKeyManager
             transition |= Excuse_NeedsLock(undo, slot, now);
         }
 
-        if (_pendingNotices is { Count: > 0 })
-        {
-            (notices ??= []).AddRange(_pendingNotices);
-            _pendingNotices.Clear();
-        }
-
         return transition;
     }
 
     /// <summary>Cools or disables every other key of <paramref name="slot"/>'s project as <paramref name="t"/> says.</summary>
-    private void ApplyToProject_NeedsLock(KeySlot slot, KeyTransition t, FailureKind kind, DateTimeOffset now, ref List<object>? notices)
+    private void ApplyToProject_NeedsLock(KeySlot slot, KeyTransition t, FailureKind kind, DateTimeOffset now)
     {
         if (slot.Project is not { } project || !_byProject.TryGetValue(project, out var siblings))
         {
@@ -96,9 +83,7 @@ public sealed partial class ApiKeyManager
             if (!ReferenceEquals(changed, sb))
             {
                 SetState_NeedsLock(sibling, changed, sb, now);
-                bool disabled = t.Effect == KeyEffect.Disabled;
-                (notices ??= []).Add(new KeyEventArgs(disabled ? KeyEventKind.Disabled : KeyEventKind.Cooling, sibling.Key.Id, sibling.Mask, now,
-                    kind, t.Until, t.Model, disabled ? changed.DisabledReason : $"project {project} is limited"));
+                Notices_NeedsLock().AddProjectSibling(sibling.Key.Id, sibling.Mask, changed, t, kind, project, now);
             }
         }
     }
@@ -135,22 +120,4 @@ public sealed partial class ApiKeyManager
         return changed;
     }
 
-    private static string Describe(KeyState state, KeyFailure failure)
-    {
-        if (failure.Kind == FailureKind.RateLimited)
-        {
-            return failure.Scope switch
-            {
-                RateLimitScope.Day => "daily quota exhausted",
-                RateLimitScope.Minute => "per-minute quota exhausted",
-                _ => "rate limited",
-            };
-        }
-
-        return failure.Kind == FailureKind.Billing
-            ? "billing: credit used up"
-            : $"{state.Failures} consecutive failures";
-    }
-
-    private sealed record EnvironmentFaultNotice(FailureKind Kind, int Keys, DateTimeOffset Until);
 }

@@ -124,7 +124,7 @@ public sealed partial class ApiKeyManager
             // The lane without cooldowns says nothing new: the default or a model lane tells of every return.
             if (!wasIn && lane.Ring.Contains(index) && !lane.WithoutCooldowns)
             {
-                (_pendingNotices ??= []).Add(new KeyEventArgs(KeyEventKind.Restored, slot.Key.Id, slot.Mask, now, model: lane.Model));
+                Notices_NeedsLock().AddKeyChanged(new KeyEventArgs(KeyEventKind.Restored, slot.Key.Id, slot.Mask, now, model: lane.Model));
             }
         }
     }
@@ -324,7 +324,7 @@ public sealed partial class ApiKeyManager
         }
     }
 
-    private List<KeyEventArgs>? _pendingNotices;
+    private KeyNotices? _pendingNotices;
 
     // The usable keys with no cooldown for any model: what picks for no model prefer (see Pick_NeedsLock).
     private readonly KeyLane _clean = new(null, withoutCooldowns: true);

@@ -62,7 +62,7 @@ public sealed partial class ApiKeyManager
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                Log.StoreSaveFailed(_logger, "key states", _redactor.Redact(e.Message), _store.Location);
+                Log.StoreSaveFailed(_logger, "key states", Redactor.Redact(e.Message), _store.Location);
             }
         }
     }
@@ -174,7 +174,7 @@ public sealed partial class ApiKeyManager
     /// <summary>Adopts what a sync read or wrote, and publishes what it changed.</summary>
     private void Adopt(KeyStoreSnapshot snapshot, Dictionary<KeySlot, KeyState> sent)
     {
-        List<object>? notices;
+        KeyNotices? notices;
         lock (_gate)
         {
             AdoptSnapshot_NeedsLock(snapshot, _time.GetUtcNow(), sent);
@@ -184,7 +184,7 @@ public sealed partial class ApiKeyManager
             WakeWaiters_NeedsLock();
         }
 
-        Publish(notices);
+        _notifier.Publish(notices);
     }
 
     /// <summary>Adopts keys and states from the store, merging them with this process's unsaved changes.</summary>
@@ -320,7 +320,7 @@ public sealed partial class ApiKeyManager
 
         if (secretsChanged || _bySecret.Count != _order.Count)
         {
-            Volatile.Write(ref _redactor, new SecretRedactor(_order.Select(s => s.Key.Secret)));
+            _notifier.Redactor = new SecretRedactor(_order.Select(s => s.Key.Secret));
         }
     }
 
@@ -350,15 +350,18 @@ public sealed partial class ApiKeyManager
         _freeSlots.Push(slot.Index);
     }
 
-    private List<object>? TakeNotices_NeedsLock()
+    private KeyNotices Notices_NeedsLock() => _pendingNotices ??= new KeyNotices();
+
+    /// <summary>The notices gathered so far, to publish once the lock is released; null when there are none.</summary>
+    private KeyNotices? TakeNotices_NeedsLock()
     {
-        if (_pendingNotices is not { Count: > 0 })
+        var notices = _pendingNotices;
+        if (notices is not { Count: > 0 })
         {
             return null;
         }
 
-        List<object> notices = [.. _pendingNotices];
-        _pendingNotices.Clear();
+        _pendingNotices = null;
         return notices;
     }
 }

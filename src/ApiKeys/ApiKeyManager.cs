@@ -1,4 +1,3 @@
-using ApiKeys.Diagnostics;
 using ApiKeys.Keys;
 using ApiKeys.Pool;
 using ApiKeys.Security;
@@ -14,7 +13,7 @@ namespace ApiKeys;
 /// several processes. Every public member is thread-safe.
 /// </summary>
 /// <remarks>The seed's <c>APIKeyManager</c>: <see cref="GetAvailableKey"/> and <see cref="UpdateKeyStatus(string, bool)"/> work as they did.</remarks>
-public sealed partial class ApiKeyManager : IKeyPool, IDisposable, ILeaseOwner
+public sealed partial class ApiKeyManager : IKeyPool, IDisposable
 {
     /// <summary>The environment variable naming the store directory when none is given.</summary>
     public const string DirectoryVariable = "APIKEYS_DIR";
@@ -35,7 +34,8 @@ public sealed partial class ApiKeyManager : IKeyPool, IDisposable, ILeaseOwner
     private readonly Dictionary<string, KeyLane> _lanes = new(StringComparer.Ordinal);
     private readonly List<KeySlot> _dirty = [];
     private readonly EnvironmentFaultGuard _guard = new();
-    private SecretRedactor _redactor = SecretRedactor.Default;
+    private readonly KeyPoolNotifier _notifier;
+    private readonly Leases _leases;
     private string _epoch = "";
     private readonly bool _systemClock;
     private long _clockTick = long.MinValue;
@@ -84,6 +84,8 @@ public sealed partial class ApiKeyManager : IKeyPool, IDisposable, ILeaseOwner
         _time = timeProvider ?? TimeProvider.System;
         _systemClock = ReferenceEquals(_time, TimeProvider.System);
         _random = random ?? Random.Shared;
+        _notifier = new KeyPoolNotifier(this, _logger);
+        _leases = new Leases(this);
 
         KeyStoreSnapshot snapshot;
         try
@@ -101,7 +103,7 @@ public sealed partial class ApiKeyManager : IKeyPool, IDisposable, ILeaseOwner
             AdoptSnapshot_NeedsLock(snapshot, _time.GetUtcNow(), events: null);
         }
 
-        ApiKeysMetrics.Register(this);
+        _notifier.ObserveKeys(() => GetStatuses());
         if (store is not MemoryKeyStore)
         {
             _syncLoop = Task.Run(SyncLoopAsync);
@@ -126,10 +128,18 @@ public sealed partial class ApiKeyManager : IKeyPool, IDisposable, ILeaseOwner
         => new(new JsonKeyStore(directory, timeProvider: timeProvider), options, logger, timeProvider);
 
     /// <summary>Raised for every change of a key's availability (cooling, restored, disabled, enabled). Called outside the pool's lock.</summary>
-    public event EventHandler<KeyEventArgs>? KeyChanged;
+    public event EventHandler<KeyEventArgs>? KeyChanged
+    {
+        add => _notifier.KeyChanged += value;
+        remove => _notifier.KeyChanged -= value;
+    }
 
     /// <summary>Raised when a key reaches <see cref="ApiKeyManagerOptions.AlertAfterConsecutiveFailures"/> consecutive failures.</summary>
-    public event EventHandler<KeyAlertEventArgs>? Alert;
+    public event EventHandler<KeyAlertEventArgs>? Alert
+    {
+        add => _notifier.Alert += value;
+        remove => _notifier.Alert -= value;
+    }
 
     /// <summary>The options in force.</summary>
     public ApiKeyManagerOptions Options => _options;
@@ -162,7 +172,7 @@ public sealed partial class ApiKeyManager : IKeyPool, IDisposable, ILeaseOwner
     }
 
     /// <summary>The redactor that masks every key of this pool and every key-shaped token.</summary>
-    public SecretRedactor Redactor => Volatile.Read(ref _redactor);
+    public SecretRedactor Redactor => _notifier.Redactor;
 
     /// <summary>The store directory used when none is given: <c>APIKEYS_DIR</c>, else the current directory.</summary>
     public static string DefaultDirectory()
@@ -239,7 +249,7 @@ public sealed partial class ApiKeyManager : IKeyPool, IDisposable, ILeaseOwner
         }
         finally
         {
-            ApiKeysMetrics.Unregister(this);
+            _notifier.Dispose();
             _store.Dispose();
             _stop.Dispose();
             _syncSignal.Dispose();
