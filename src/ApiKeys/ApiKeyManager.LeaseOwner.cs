@@ -5,7 +5,7 @@ namespace ApiKeys;
 public sealed partial class ApiKeyManager
 {
     /// <summary>Hands the pool's leases out and takes their reports back (the lease's state is the slot it came from).</summary>
-    private sealed class Leases(ApiKeyManager pool) : KeyLeaseOwner
+    private sealed class LeaseOwner(ApiKeyManager pool) : KeyLeaseOwner
     {
         public KeyLease Create(KeySlot slot, string? model, long id) => CreateLease(slot.Key, model, id, slot);
 

@@ -5,21 +5,20 @@ namespace ApiKeys;
 
 public sealed partial class ApiKeyManager
 {
-    private TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
     /// <summary>The seed's <c>get_available_key()</c>: the next usable key, or null when none is available.</summary>
     /// <remarks>No lease is taken: report with <see cref="UpdateKeyStatus(string, bool)"/>. Prefer <see cref="TryAcquire(out KeyLease?, string?)"/>.</remarks>
     public string? GetAvailableKey(string? model = null)
     {
+        model = string.IsNullOrEmpty(model) ? null : model;
         KeySlot? slot;
         KeyNotices? notices;
         lock (_gate)
         {
-            slot = Pick_NeedsLock(string.IsNullOrEmpty(model) ? null : model, Now_NeedsLock(model), lease: false, out _, out _);
-            notices = TakeNotices_NeedsLock();
+            slot = Pick_NeedsLock(model, Now_NeedsLock(model), out _, out _);
+            notices = _pending.Take();
         }
 
-        _notifier.Publish(notices);
+        Publish(notices);
         _notifier.RecordAcquisition(slot is not null);
         return slot?.Key.Secret;
     }
@@ -62,25 +61,7 @@ public sealed partial class ApiKeyManager
     /// <param name="model">The model the call is for.</param>
     public bool TryAcquire([NotNullWhen(true)] out KeyLease? lease, out DateTimeOffset? availableAt, string? model = null)
     {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        model = string.IsNullOrEmpty(model) ? null : model;
-        KeySlot? slot;
-        KeyNotices? notices;
-        long id = 0;
-        lock (_gate)
-        {
-            slot = Pick_NeedsLock(model, Now_NeedsLock(model), lease: true, out _, out availableAt);
-            if (slot is not null)
-            {
-                id = ++_leaseIds;
-            }
-
-            notices = TakeNotices_NeedsLock();
-        }
-
-        _notifier.Publish(notices);
-        _notifier.RecordAcquisition(slot is not null);
-        lease = slot is null ? null : _leases.Create(slot, model, id);
+        lease = Lease(model, out _, out availableAt, out _);
         return lease is not null;
     }
 
@@ -89,35 +70,14 @@ public sealed partial class ApiKeyManager
     /// <exception cref="NoAvailableKeyException">No key is available; <see cref="NoAvailableKeyException.RetryAfter"/> says for how long.</exception>
     public KeyLease Acquire(string? model = null)
     {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        model = string.IsNullOrEmpty(model) ? null : model;
-        KeySlot? slot;
-        NoKeyReason reason;
-        DateTimeOffset? availableAt;
-        DateTimeOffset now;
-        KeyNotices? notices;
-        long id = 0;
-        lock (_gate)
+        var lease = Lease(model, out var reason, out var availableAt, out model);
+        if (lease is null)
         {
-            now = Now_NeedsLock(model);
-            slot = Pick_NeedsLock(model, now, lease: true, out reason, out availableAt);
-            if (slot is not null)
-            {
-                id = ++_leaseIds;
-            }
-
-            notices = TakeNotices_NeedsLock();
-        }
-
-        _notifier.Publish(notices);
-        _notifier.RecordAcquisition(slot is not null);
-        if (slot is null)
-        {
-            now = _time.GetUtcNow();
+            var now = _time.GetUtcNow();
             throw new NoAvailableKeyException(availableAt is { } at ? at > now ? at - now : TimeSpan.Zero : null, availableAt, model, reason);
         }
 
-        return _leases.Create(slot, model, id);
+        return lease;
     }
 
     /// <summary>Takes a lease, waiting for the next key to come back when all are cooling or busy.</summary>
@@ -131,7 +91,7 @@ public sealed partial class ApiKeyManager
             Task released;
             lock (_gate)
             {
-                released = _released.Task;
+                released = _leases.Released;
             }
 
             try
@@ -140,13 +100,13 @@ public sealed partial class ApiKeyManager
             }
             catch (NoAvailableKeyException e) when (e.Reason is NoKeyReason.Cooling or NoKeyReason.AllBusy or NoKeyReason.EnvironmentFault)
             {
-                var delay = e.RetryAfter is { } r && r > TimeSpan.Zero ? r : TimeSpan.FromMilliseconds(1);
                 if (e.Reason == NoKeyReason.AllBusy && e.RetryAfter is null)
                 {
                     await released.WaitAsync(cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
+                var delay = e.RetryAfter is { } r && r > TimeSpan.Zero ? r : TimeSpan.FromMilliseconds(1);
                 using var stopDelay = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 var delayed = Task.Delay(delay, _time, stopDelay.Token);
                 await Task.WhenAny(delayed, released).ConfigureAwait(false);
@@ -159,13 +119,73 @@ public sealed partial class ApiKeyManager
     /// <summary>When the next key comes back for <paramref name="model"/>: now if one is usable, null if none comes back by itself.</summary>
     public DateTimeOffset? NextAvailableAt(string? model = null)
     {
+        model = string.IsNullOrEmpty(model) ? null : model;
+        DateTimeOffset? next;
+        KeyNotices? notices;
         lock (_gate)
         {
-            var now = _time.GetUtcNow();
-            DrainExpired_NeedsLock(LaneFor_NeedsLock(model), now);
-            var lane = LaneFor_NeedsLock(model);
-            return lane.Ring.Count > 0 ? now : EarliestReturn_NeedsLock(lane, now, out _);
+            next = _lanes.NextAvailableAt(model, _time.GetUtcNow());
+            notices = _pending.Take();
         }
+
+        Publish(notices);
+        return next;
+    }
+
+    private KeyLease? Lease(string? model, out NoKeyReason reason, out DateTimeOffset? availableAt, out string? normalized)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        model = normalized = string.IsNullOrEmpty(model) ? null : model;
+        KeySlot? slot;
+        KeyNotices? notices;
+        long id = 0;
+        lock (_gate)
+        {
+            var now = Now_NeedsLock(model);
+            slot = Pick_NeedsLock(model, now, out reason, out availableAt);
+            if (slot is not null)
+            {
+                id = _leases.Take(slot, now);
+            }
+
+            notices = _pending.Take();
+        }
+
+        Publish(notices);
+        _notifier.RecordAcquisition(slot is not null);
+        return slot is null ? null : _owner.Create(slot, model, id);
+    }
+
+    /// <summary>The next key for <paramref name="model"/>, counted against the request limits; none while the guard says back off.</summary>
+    private KeySlot? Pick_NeedsLock(string? model, DateTimeOffset now, out NoKeyReason reason, out DateTimeOffset? availableAt)
+    {
+        LockOrder.Held(_gate);
+        if (_guard.BackOffUntil is { } backOff && backOff > now)
+        {
+            reason = NoKeyReason.EnvironmentFault;
+            availableAt = backOff;
+            return null;
+        }
+
+        var slot = _lanes.Take(model, now, out reason, out availableAt);
+        if (slot is not null && _limiter.IsActive)
+        {
+            _limiter.Count(slot, model, now);
+        }
+
+        return slot;
+    }
+
+    /// <summary>
+    /// The time, for a pick. Reading the clock is a good part of a pick's cost, and a pick only needs it when something
+    /// can expire or be counted: a cooldown scheduled, a back-off, request limits or a lease cap. Otherwise no key's
+    /// availability depends on the time, and any value will do.
+    /// </summary>
+    private DateTimeOffset Now_NeedsLock(string? model)
+    {
+        LockOrder.Held(_gate);
+        bool timeMatters = _lanes.HasScheduled(model) || _guard.BackOffUntil is not null || _limiter.IsActive || _options.MaxLeasesPerKey is not null;
+        return timeMatters ? _clock.Now() : DateTimeOffset.MinValue;
     }
 
     private void Release(KeySlot slot)
@@ -174,25 +194,8 @@ public sealed partial class ApiKeyManager
         {
             if (!slot.Removed)
             {
-                ReleaseLease_NeedsLock(slot);
+                _leases.Release(slot);
             }
-        }
-    }
-
-    private void ReleaseLease_NeedsLock(KeySlot slot)
-    {
-        if (slot.InFlight <= 0)
-        {
-            return;
-        }
-
-        slot.InFlight--;
-        if (_options.MaxLeasesPerKey is { } cap && slot.InFlight == cap - 1)
-        {
-            Reconcile_NeedsLock(slot, _time.GetUtcNow());
-            var released = _released;
-            _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
-            released.TrySetResult();
         }
     }
 
@@ -205,34 +208,33 @@ public sealed partial class ApiKeyManager
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         if (outcome.Failure is { Message: not null })
         {
+            // Key-shaped tokens were masked when the failure was made; this also masks the pool's keys of any shape.
             outcome = outcome.RedactedWith(Redactor);
         }
 
-        KeyNotices? notices = null;
-        bool signal = false;
+        KeyNotices? notices;
+        bool transition;
         lock (_gate)
         {
             // A lease knows its slot: no lookup, unless the key was removed (and maybe added again) meanwhile.
             var slot = leaseSlot is { Removed: false } ? leaseSlot : null;
-            if (slot is null && !(bySecret ? _bySecret : _byId).TryGetValue(key, out slot))
+            if (slot is null && !(bySecret ? _table.TryGetBySecret(key, out slot) : _table.TryGetById(key, out slot)))
             {
                 return false;
             }
 
             if (ReferenceEquals(slot, leaseSlot))
             {
-                ReleaseLease_NeedsLock(slot);
+                _leases.Release(slot);
             }
 
-            var now = Clock_NeedsLock();
-            signal = ApplyOutcome_NeedsLock(slot, outcome, now);
-            notices = TakeNotices_NeedsLock();
+            transition = _transitions.Apply(slot, outcome, _clock.Now());
+            notices = _pending.Take();
         }
 
         _notifier.RecordOutcome(outcome);
-        _notifier.Publish(notices);
-
-        if (signal)
+        Publish(notices);
+        if (transition)
         {
             SignalSync();
         }
