@@ -28,7 +28,7 @@ public sealed class RedisKeyPoolBehaviourTests : KeyPoolBehaviourTests, IClassFi
     protected override DateTimeOffset Now => DateTimeOffset.UtcNow;
 
     protected override IKeyPool Create(IReadOnlyList<ApiKey> keys, ApiKeyManagerOptions options) =>
-        new RedisKeyPool(_redis, keys, new RedisKeyPoolOptions { PoolName = RedisKeyPoolTests.Name() }, options);
+        new RedisKeyPool(_redis, keys, new RedisKeyPoolOptions { PoolName = RedisKeyPoolTests.Name() }, options, Logger<RedisKeyPool>());
 
     protected override void Report(IKeyPool pool, string keyId, KeyOutcome outcome) =>
         Assert.True(((RedisKeyPool)pool).Report(keyId, outcome));

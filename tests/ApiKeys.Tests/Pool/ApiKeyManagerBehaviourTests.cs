@@ -16,7 +16,7 @@ public sealed class ApiKeyManagerBehaviourTests : KeyPoolBehaviourTests
     protected override DateTimeOffset Now => _time.GetUtcNow();
 
     protected override IKeyPool Create(IReadOnlyList<ApiKey> keys, ApiKeyManagerOptions options) =>
-        new ApiKeyManager(new MemoryKeyStore(keys), options, timeProvider: _time, random: new Random(42));
+        new ApiKeyManager(new MemoryKeyStore(keys), options, Logger<ApiKeyManager>(), _time, new Random(42));
 
     protected override void Report(IKeyPool pool, string keyId, KeyOutcome outcome) =>
         Assert.True(((ApiKeyManager)pool).Report(keyId, outcome));

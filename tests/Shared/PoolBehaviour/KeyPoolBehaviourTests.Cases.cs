@@ -1,3 +1,4 @@
+using ApiKeys.Diagnostics;
 using ApiKeys.Pool;
 using Xunit;
 
@@ -178,5 +179,33 @@ public abstract partial class KeyPoolBehaviourTests
         Assert.Throws<InvalidOperationException>(() => lease.Failed(KeyFailure.Unknown()));
         var status = StatusOf(pool, lease.KeyId);
         Assert.Equal((1, 0L, 0), ((int)status.State.TotalSuccesses, status.State.TotalFailures, status.InFlight));
+    }
+
+    [Fact]
+    public void Logs_Transitions_TheSharedEventIdsWithMasksNeverSecrets()
+    {
+        var (pool, keys) = Pool(3, o => (o.AlertAfterConsecutiveFailures, o.FailureThreshold) = (2, 2));
+        pool.KeyChanged += (_, e) => throw new InvalidOperationException($"a handler that fails for {e.KeyId}");
+
+        Report(pool, keys[0].Id, KeyOutcome.Failed(KeyFailure.Unknown()));
+        Report(pool, keys[0].Id, KeyOutcome.Failed(KeyFailure.Unknown()));
+        Report(pool, keys[1].Id, KeyOutcome.Failed(KeyFailure.RateLimited(TimeSpan.FromMinutes(1), RateLimitScope.Minute, "gemini-2.5-pro")));
+        Report(pool, keys[2].Id, KeyOutcome.Failed(KeyFailure.Leaked($"Your API key {keys[2].Secret} was reported as leaked.")));
+        pool.Revalidated(keys[2].Id, valid: true);
+
+        List<int> ids;
+        lock (Logs)
+        {
+            ids = [.. Logs.Select(l => l.EventId)];
+            Assert.All(Logs, l => Assert.DoesNotContain("CANARY", l.Message, StringComparison.Ordinal));
+        }
+
+        int[] expected =
+        [
+            ApiKeysEventIds.KeyBlocked, ApiKeysEventIds.ConsecutiveFailures, ApiKeysEventIds.KeyModelBlocked,
+            ApiKeysEventIds.KeyDisabled, ApiKeysEventIds.KeyAlert, ApiKeysEventIds.KeyEnabled, ApiKeysEventIds.HandlerFailed,
+        ];
+        Assert.All(expected, id => Assert.Contains(id, ids));
+        Assert.Equal(4, ids.Count(id => id == ApiKeysEventIds.HandlerFailed));
     }
 }

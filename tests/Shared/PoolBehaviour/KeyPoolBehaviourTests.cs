@@ -1,6 +1,7 @@
 using System.Globalization;
 using ApiKeys.Keys;
 using ApiKeys.Pool;
+using Microsoft.Extensions.Logging;
 using Xunit;
 
 namespace ApiKeys.Tests.Behaviour;
@@ -24,6 +25,9 @@ public abstract partial class KeyPoolBehaviourTests : IDisposable
     private const string ProjectB = "projects/222222222222";
     private static int s_nextKey = 700_000;
     private readonly List<IDisposable> _owned = [];
+
+    /// <summary>What the pools of this test logged (pass <see cref="Logger{T}"/> to the backend).</summary>
+    protected List<(int EventId, string Message)> Logs { get; } = [];
 
     /// <summary>A pool of <paramref name="keys"/> on the backend under test.</summary>
     protected abstract IKeyPool Create(IReadOnlyList<ApiKey> keys, ApiKeyManagerOptions options);
@@ -54,6 +58,9 @@ public abstract partial class KeyPoolBehaviourTests : IDisposable
             _owned.ForEach(o => o.Dispose());
         }
     }
+
+    /// <summary>A logger that records into <see cref="Logs"/>.</summary>
+    protected ILogger<T> Logger<T>() => new RecordingLogger<T>(Logs);
 
     /// <summary>A canary key (key-shaped, never real), numbered.</summary>
     protected static string Canary(int i) => "AIzaSyCANARY" + i.ToString("D27", CultureInfo.InvariantCulture);
