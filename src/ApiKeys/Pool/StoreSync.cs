@@ -41,9 +41,11 @@ internal sealed class StoreSync(Lock gate, IKeyStore store, KeyTable table, Stor
                 pendingKeys = [.. _pendingKeyChanges];
             }
 
+            KeyStoreSnapshot? keysWritten = null;
             try
             {
-                var snapshot = Write(changes, pendingKeys);
+                keysWritten = WriteKeyChanges(pendingKeys);
+                var snapshot = WithKeys(store.SyncStates(changes), keysWritten);
                 if (_lastSyncFailed)
                 {
                     _lastSyncFailed = false;
@@ -55,7 +57,7 @@ internal sealed class StoreSync(Lock gate, IKeyStore store, KeyTable table, Stor
             }
             catch (KeyStoreException e)
             {
-                Failed(e, sent, notices, reportEveryFailure);
+                Failed(e, keysWritten, sent, notices, reportEveryFailure);
                 return (notices, e);
             }
         }
@@ -92,8 +94,8 @@ internal sealed class StoreSync(Lock gate, IKeyStore store, KeyTable table, Stor
         }
     }
 
-    /// <summary>Writes the key changes whose write failed before, then the state changes; returns what the store holds now.</summary>
-    private KeyStoreSnapshot? Write(List<KeyStateChange> changes, List<Func<IReadOnlyList<ApiKey>, KeysUpdate?>> pendingKeys)
+    /// <summary>Writes the key changes whose write failed before; returns what the last one read, if any.</summary>
+    private KeyStoreSnapshot? WriteKeyChanges(List<Func<IReadOnlyList<ApiKey>, KeysUpdate?>> pendingKeys)
     {
         KeyStoreSnapshot? keysWritten = null;
         foreach (var change in pendingKeys)
@@ -105,22 +107,23 @@ internal sealed class StoreSync(Lock gate, IKeyStore store, KeyTable table, Stor
             }
         }
 
-        var snapshot = store.SyncStates(changes);
+        return keysWritten;
+    }
 
-        // The retried key writes read the keys file (with any other process's changes): adopt it.
-        return keysWritten is null ? snapshot
+    /// <summary>The retried key writes read the keys file (with any other process's changes): the snapshot to adopt carries it.</summary>
+    private static KeyStoreSnapshot? WithKeys(KeyStoreSnapshot? snapshot, KeyStoreSnapshot? keysWritten) =>
+        keysWritten is null ? snapshot
             : snapshot is null ? keysWritten
             : snapshot.Keys is null ? snapshot with { Keys = keysWritten.Keys }
             : snapshot;
-    }
 
-    private void Failed(KeyStoreException e, Dictionary<KeySlot, KeyState> sent, KeyNotices notices, bool reportEveryFailure)
+    private void Failed(KeyStoreException e, KeyStoreSnapshot? keysWritten, Dictionary<KeySlot, KeyState> sent, KeyNotices notices, bool reportEveryFailure)
     {
         if (e.CommittedSnapshot is { } written)
         {
             // Written but not flushed to disk: every reader sees it, so it is adopted like a write (counted once); the
             // store flushes the directory again before its next write. Still a failed write to report.
-            Adopt(written, sent, notices);
+            Adopt(WithKeys(written, keysWritten), sent, notices);
             notices.AddStoreSaveFailed("key states", e.Reason, e.Path ?? store.Location);
             _lastSyncFailed = true;
             return;
