@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs what the tests need on a bare Debian machine: redis-server (the distributed backend's tests
-# start their own on a free loopback port) and util-linux's `script` (the console's pty tests).
+# start their own on a free loopback port), util-linux's `script` (the console's pty tests), and the Node SDKs the
+# gateway's tests drive (scripts/install-node-clients.sh, which brings Node too when missing).
 # Idempotent: does nothing when everything is there.
 set -euo pipefail
+"$(dirname "$0")/install-node-clients.sh"
 need=()
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 command -v script >/dev/null 2>&1 || need+=(bsdutils)

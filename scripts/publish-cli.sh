@@ -14,4 +14,6 @@ out=artifacts/publish-cli
 dotnet publish src/ApiKeys.Cli -c Release -r "$rid" -p:PublishAot=true -o "$out" "${args[@]}" "$@"
 mkdir -p artifacts
 cp "$out/ApiKeys.Cli" artifacts/apikeys
+# SQLite (apikeys usage / log, the gateway's usage.db) is a native library loaded from beside the binary: ship it with it.
+cp "$out"/libe_sqlite3.* artifacts/
 echo "artifacts/apikeys ($(du -h artifacts/apikeys | cut -f1))"

@@ -85,6 +85,10 @@ internal static partial class CliApp
             DecryptCommand.Create(context),
             PasswdCommand.Create(context),
             CheckCommand.Create(context),
+            TokenCommand.Create(context),
+            ServeCommand.Create(context),
+            UsageCommand.Create(context),
+            LogCommand.Create(context),
         ];
         foreach (var command in commands)
         {

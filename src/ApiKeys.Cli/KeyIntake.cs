@@ -1,5 +1,6 @@
 using System.Globalization;
 using ApiKeys.Cli.Output;
+using ApiKeys.Keys;
 using ApiKeys.Pool;
 using ApiKeys.Storage;
 
@@ -34,7 +35,20 @@ internal sealed class KeyIntake(CliContext context, ApiKeyManager manager, bool 
             return;
         }
 
-        var result = manager.AddKey(secret, label, project, allowUnknown);
+        AddKeyResult result;
+        try
+        {
+            result = manager.AddKey(secret, label, project, allowUnknown);
+        }
+        catch (KeyStoreException e)
+        {
+            // The store refused the change (a directory or a link where its lock file should be, a file it cannot read):
+            // nothing of it is in memory or on disk, which reads as a write that failed.
+            _failure ??= e;
+            _entries.Add(new Entry(source, "failed", KeyMask.Mask(secret.Trim()), KeyIds.For(secret.Trim()), StoreErrors.Parts(e).Message));
+            return;
+        }
+
         string? id = result.Status is AddKeyStatus.Added or AddKeyStatus.Duplicate ? result.KeyId : null;
         if (result.SaveError is { } error && id is not null)
         {
@@ -69,7 +83,7 @@ internal sealed class KeyIntake(CliContext context, ApiKeyManager manager, bool 
         }
         catch (KeyStoreException e)
         {
-            _failure = e;
+            _failure ??= e;
         }
     }
 

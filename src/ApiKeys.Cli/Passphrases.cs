@@ -10,6 +10,15 @@ namespace ApiKeys.Cli;
 /// </summary>
 internal static class Passphrases
 {
+    /// <summary>
+    /// Whether this run is given a passphrase (<c>--passphrase-file</c> or <c>APIKEYS_PASSPHRASE</c>), not just able to ask
+    /// for one: the user means an encrypted store, so a plain keys file is refused and a new store is created encrypted.
+    /// The prompt is only ever used for a store that is encrypted already.
+    /// </summary>
+    public static bool IsConfigured(CliContext context) =>
+        !string.IsNullOrEmpty(context.PassphraseFile)
+        || context.Console.GetEnvironmentVariable(PassphraseProvider.EnvironmentVariable) is { Length: > 0 };
+
     /// <summary>The passphrase of the store (<c>--passphrase-file</c>, <c>APIKEYS_PASSPHRASE</c>, the prompt).</summary>
     public static IPassphraseProvider Current(CliContext context) =>
         Choose(context, context.PassphraseFile, PassphraseProvider.EnvironmentVariable, "--passphrase-file");

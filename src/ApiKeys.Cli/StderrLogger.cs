@@ -6,8 +6,8 @@ namespace ApiKeys.Cli;
 /// <summary>
 /// The library's warnings and errors on stderr in the seed's form (<c>WARNING - Key ...dD4X blocked until ...</c>), each
 /// on one line with the fix. Information only with --verbose. A line already written is not repeated. A failed write is
-/// not logged here: every command writes through <see cref="StoreOpener.Save"/> or checks
-/// <see cref="Pool.AddKeyResult.SaveError"/>, and says itself what was not done (the library's own line would say it
+/// not logged here: every command writes through <see cref="StoreOpener.Change"/> or <see cref="KeyIntake"/>, and says
+/// itself what was not done (the library's own line would say it
 /// before the command knows, and again when it retries).
 /// </summary>
 internal sealed class StderrLogger(CliContext context) : ILogger<ApiKeyManager>

@@ -20,6 +20,14 @@ internal static class StoreErrors
     {
         ArgumentNullException.ThrowIfNull(e);
         var (message, fix) = Parts(e);
+
+        // A change the store refused may say so itself ("...; nothing was changed."): said once, as the tool says it.
+        const string LibrarySays = "; nothing was changed";
+        if (message.EndsWith(LibrarySays, StringComparison.Ordinal))
+        {
+            message = message[..^LibrarySays.Length];
+        }
+
         return new CliException($"{notDone}: {message}; {changed}; fix: {fix}", e);
     }
 
@@ -30,8 +38,14 @@ internal static class StoreErrors
         string path = e.Path ?? "the store";
         string fix = e.Kind switch
         {
+            KeyStoreErrorKind.NotAFile when IsLink(e.Path) => $"rm {path} (a link; the store creates its own file there)",
             _ when IsMisplacedDirectory(e.Path) =>
                 $"{path} is a directory where the store keeps a file: move it away (mv {path} {path}.old)",
+            KeyStoreErrorKind.NotAFile => $"{path} must be a plain file of this store: move it away (mv {path} {path}.old)",
+            KeyStoreErrorKind.NotFound => "run apikeys init, or add a key (apikeys add), or check --dir / APIKEYS_DIR",
+            KeyStoreErrorKind.NotEncrypted =>
+                "encrypt it with apikeys encrypt (the passphrase given becomes its passphrase); if this store was encrypted, the file was replaced: " +
+                "restore an encrypted backup (apikeys restore <backup>); or unset APIKEYS_PASSPHRASE / drop --passphrase-file to use it in clear",
             KeyStoreErrorKind.Corrupt or KeyStoreErrorKind.InvalidShape =>
                 $"repair {path} by hand or restore a backup (apikeys restore <backup>)",
             KeyStoreErrorKind.UnsupportedVersion => "a newer apikeys wrote it; upgrade this tool",
@@ -53,4 +67,7 @@ internal static class StoreErrors
         path is not null
         && Path.GetFileName(path) is JsonKeyStore.KeysFileName or JsonKeyStore.StatesFileName or JsonKeyStore.LockFileName
         && Directory.Exists(path);
+
+    /// <summary>Whether <paramref name="path"/> is a symbolic link (to a directory, a file, or nothing).</summary>
+    private static bool IsLink(string? path) => path is not null && new FileInfo(path).LinkTarget is not null;
 }

@@ -5,7 +5,8 @@ namespace ApiKeys.Cli;
 
 /// <summary>
 /// The one place the tool opens a store: the passphrase (APIKEYS_PASSPHRASE, --passphrase-file, a hidden prompt) when
-/// the keys file is encrypted, and the refusal of a store that other users can read (unless --allow-shared).
+/// the keys file is encrypted or a passphrase is given, the refusal of a store that other users can read (unless
+/// --allow-shared), and <see cref="Change"/>, through which every command changes it.
 /// </summary>
 internal sealed class StoreOpener(CliContext context) : IDisposable
 {
@@ -20,11 +21,15 @@ internal sealed class StoreOpener(CliContext context) : IDisposable
     /// <summary>The passphrase source of this run, for the library's one-off operations (encrypt, backup, restore).</summary>
     public IPassphraseProvider Passphrase() => _passphrase ??= new CachedPassphrase(Passphrases.Current(context));
 
-    /// <summary>Options for the JSON store of this run: with the passphrase only when the keys file is encrypted.</summary>
-    /// <remarks>A protector on a plain store would encrypt it at the first key change: that is <c>apikeys encrypt</c>'s job.</remarks>
+    /// <summary>
+    /// Options for the JSON store of this run: with the passphrase when the keys file is encrypted, or when one is given
+    /// (<see cref="Passphrases.IsConfigured"/>). Given one, the store is the library's encrypted store: a store with no
+    /// keys file yet is created encrypted, and a plain keys file is refused (<see cref="KeyStoreErrorKind.NotEncrypted"/>),
+    /// never read nor written in clear; <c>apikeys encrypt</c> is the one way from plain to encrypted.
+    /// </summary>
     public JsonKeyStoreOptions StoreOptions()
     {
-        if (!IsEncrypted)
+        if (!Passphrases.IsConfigured(context) && !IsEncrypted)
         {
             return new JsonKeyStoreOptions();
         }
@@ -85,23 +90,50 @@ internal sealed class StoreOpener(CliContext context) : IDisposable
     }
 
     /// <summary>
-    /// Writes what the command changed and returns only once it is on disk. The pool keeps a change it could not write
-    /// in memory; <see cref="FailStopStore"/> makes sure it is never written later, so the message can say nothing was changed.
+    /// Makes one change to the store (<c>m =&gt; m.Disable(id)</c>) and returns only once it is on disk. A change fails in
+    /// one of two ways, and both read the same: the store refuses it at once (<see cref="KeyStoreException"/>: a directory
+    /// or a link where the lock file should be, a file that cannot be read), and the pool holds nothing of it; or its
+    /// write fails (permission, disk) and the pool keeps it in memory to retry, which <see cref="FailStopStore"/> prevents.
     /// </summary>
-    /// <param name="manager">The pool the command changed.</param>
-    /// <param name="notDone">What was not done, for the message: <c>Not disabled</c>.</param>
-    /// <exception cref="CliException">The write failed: what was not done, why, that nothing was changed on disk, and the fix.</exception>
-    public static void Save(ApiKeyManager manager, string notDone)
+    /// <param name="manager">The pool to change.</param>
+    /// <param name="notDone">What was not done, for the message: <c>Not disabled (AIza...0003)</c>.</param>
+    /// <param name="change">The change.</param>
+    /// <returns>What <paramref name="change"/> returned.</returns>
+    /// <exception cref="CliException">The change failed: what was not done, why, that nothing was changed on disk, and the fix.</exception>
+    public static T Change<T>(ApiKeyManager manager, string notDone, Func<ApiKeyManager, T> change)
     {
         ArgumentNullException.ThrowIfNull(manager);
+        ArgumentNullException.ThrowIfNull(change);
         try
         {
+            var result = change(manager);
             manager.Flush();
+            return result;
         }
         catch (KeyStoreException e)
         {
             throw StoreErrors.NotSaved(notDone, e);
         }
+    }
+
+    /// <summary>Writes what the command changed (the keys' states) and returns only once it is on disk (see <see cref="Change"/>).</summary>
+    /// <exception cref="CliException">The write failed: what was not done, why, that nothing was changed on disk, and the fix.</exception>
+    public static void Save(ApiKeyManager manager, string notDone) => Change(manager, notDone, static _ => true);
+
+    /// <summary>
+    /// Backs the store up (<see cref="StoreBackup.Create"/>). With a passphrase given, a plain keys file is refused here as by
+    /// every command (the store's own check, <see cref="KeyStoreErrorKind.NotEncrypted"/>), not copied as if all were well.
+    /// </summary>
+    /// <param name="target">Where the copies go; null: the store directory.</param>
+    /// <exception cref="KeyStoreException">No keys file, it cannot be read (or is plain under a passphrase), or a copy cannot be written.</exception>
+    public StoreBackupFiles BackUp(string? target)
+    {
+        if (Passphrases.IsConfigured(context) && !IsEncrypted)
+        {
+            OpenStore(creates: true).Load();
+        }
+
+        return StoreBackup.Create(context.StoreDirectory, target, Passphrase(), context.ProtectorOptions, context.Time);
     }
 
     /// <summary>Refuses a store directory that does not exist (a mistyped <c>--dir</c> is not an empty store).</summary>

@@ -1,4 +1,5 @@
 using System.Runtime.ExceptionServices;
+using ApiKeys.Http.Usage;
 using ApiKeys.Pool;
 
 namespace ApiKeys.Http;
@@ -10,7 +11,7 @@ public sealed partial class ApiKeyHandler
     /// lease released. A success returns the response; a failure returns it (or the transport error) for the retry decision.
     /// </summary>
     private async ValueTask<(HttpResponseMessage? Response, KeyFailure? Failure, ExceptionDispatchInfo? Error)> AttemptAsync(
-        HttpRequestMessage request, KeyLease lease, string? model, bool async, CancellationToken cancellationToken)
+        HttpRequestMessage request, KeyLease lease, string? model, UsageMeter? usage, bool async, CancellationToken cancellationToken)
     {
         HttpResponseMessage? response = null;
         KeyFailure? failure;
@@ -22,6 +23,7 @@ public sealed partial class ApiKeyHandler
             var token = linked?.Token ?? cancellationToken;
             try
             {
+                usage?.Attempt(lease.KeyId);
                 ApplyKey(request, lease.Key);
                 response = async ? await base.SendAsync(request, token).ConfigureAwait(false) : base.Send(request, token);
                 failure = response.IsSuccessStatusCode
@@ -52,6 +54,8 @@ public sealed partial class ApiKeyHandler
             {
                 RemoveKey(request);
             }
+
+            usage?.Result(failure);
 
             // Outside the attempt's try: a pool whose report throws (a backend's error) neither loses a
             // successful response nor turns into a second report.

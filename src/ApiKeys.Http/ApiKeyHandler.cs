@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using ApiKeys.Http.Classification;
+using ApiKeys.Http.Usage;
 using ApiKeys.Pool;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -31,20 +32,18 @@ public sealed partial class ApiKeyHandler : DelegatingHandler
     /// <param name="logger">A logger; null for none.</param>
     /// <param name="timeProvider">The clock for backoff and timeouts; null for the system clock.</param>
     /// <param name="random">Randomness for backoff jitter; null for <see cref="Random.Shared"/>.</param>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is out of range.</exception>
     public ApiKeyHandler(IKeyPool pool, ApiKeyHandlerOptions? options = null, ILogger<ApiKeyHandler>? logger = null,
         TimeProvider? timeProvider = null, Random? random = null)
     {
         ArgumentNullException.ThrowIfNull(pool);
         _pool = pool;
         _options = options ?? new ApiKeyHandlerOptions();
+        _options.Validate();
         _time = timeProvider ?? TimeProvider.System;
         _classifier = _options.ResolveClassifier(_time);
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _random = random ?? Random.Shared;
-        if (_options.Placement == KeyPlacement.CustomHeader)
-        {
-            ArgumentException.ThrowIfNullOrWhiteSpace(_options.HeaderName);
-        }
     }
 
     /// <summary>Creates the handler around <paramref name="innerHandler"/> (e.g. a <see cref="SocketsHttpHandler"/>).</summary>
@@ -66,15 +65,15 @@ public sealed partial class ApiKeyHandler : DelegatingHandler
     protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         // With async: false every await below is on a completed task: this runs synchronously.
-        var pending = SendCoreAsync(request, async: false, cancellationToken);
+        var pending = SendMeteredAsync(request, async: false, cancellationToken);
         return pending.IsCompleted ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
     }
 
     /// <inheritdoc />
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-        SendCoreAsync(request, async: true, cancellationToken).AsTask();
+        SendMeteredAsync(request, async: true, cancellationToken).AsTask();
 
-    private async ValueTask<HttpResponseMessage> SendCoreAsync(HttpRequestMessage request, bool async, CancellationToken cancellationToken)
+    private async ValueTask<HttpResponseMessage> SendCoreAsync(HttpRequestMessage request, bool async, UsageMeter? usage, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         string? model = _options.ModelSelector is { } select ? select(request) : GeminiRequest.Model(request.RequestUri);
@@ -85,6 +84,8 @@ public sealed partial class ApiKeyHandler : DelegatingHandler
         {
             model = await GeminiRequest.ModelInBodyAsync(request.Content!, async, cancellationToken).ConfigureAwait(false);
         }
+
+        usage?.Record.Model = model;
 
         HttpResponseMessage? last = null;
         int backoffs = 0;
@@ -103,7 +104,7 @@ public sealed partial class ApiKeyHandler : DelegatingHandler
 
             last?.Dispose();
             last = null;
-            var (response, failure, error) = await AttemptAsync(request, lease, model, async, cancellationToken).ConfigureAwait(false);
+            var (response, failure, error) = await AttemptAsync(request, lease, model, usage, async, cancellationToken).ConfigureAwait(false);
             if (failure is null)
             {
                 return response!;

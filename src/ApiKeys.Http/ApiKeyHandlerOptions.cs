@@ -42,11 +42,11 @@ public sealed class ApiKeyHandlerOptions
     public int MaxAttempts { get; set; } = 3;
 
     /// <summary>The first wait before retrying after an <c>Upstream</c> or <c>Transport</c> failure; it doubles each time, with +/-20 % jitter.</summary>
-    /// <value>The default is 500 milliseconds. Zero: no wait.</value>
+    /// <value>The default is 500 milliseconds. Zero: no wait. At most 1 minute.</value>
     public TimeSpan BaseBackoff { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>The longest wait before a retry (also caps a server's <c>Retry-After</c> on 5xx answers).</summary>
-    /// <value>The default is 10 seconds.</value>
+    /// <value>The default is 10 seconds. At least <see cref="BaseBackoff"/>, at most 1 hour.</value>
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How much of an error body is read for classification and redaction; a longer body is cut there.</summary>
@@ -63,7 +63,7 @@ public sealed class ApiKeyHandlerOptions
     public bool BufferRequestContent { get; set; } = true;
 
     /// <summary>How long one attempt may take until the response headers arrive; past it the attempt is a <c>Transport</c> failure and another key is tried. Null: no limit but the caller's.</summary>
-    /// <value>The default is null.</value>
+    /// <value>The default is null. Otherwise between 1 millisecond and 1 day.</value>
     public TimeSpan? AttemptTimeout { get; set; }
 
     /// <summary>Reads the model from a request; null: from a Gemini path (<c>/v1beta/models/{model}:{method}</c>).</summary>
@@ -78,6 +78,14 @@ public sealed class ApiKeyHandlerOptions
     /// </summary>
     /// <value>The default is true.</value>
     public bool ReadModelFromBody { get; set; } = true;
+
+    /// <summary>
+    /// Where each request's <see cref="Usage.UsageRecord"/> goes (key id, model, status, failure kind, retries, latency, and
+    /// the token counts read from the response as it passes); null: no accounting, at no cost. With <c>AddApiKeyRotation</c>,
+    /// an <see cref="Usage.IUsageSink"/> registered in DI is used when this is null.
+    /// </summary>
+    /// <value>The default is null.</value>
+    public Usage.IUsageSink? UsageSink { get; set; }
 
     /// <summary>
     /// Sets these options for Gemini's OpenAI-compatible endpoint (<see cref="GeminiOpenAIEndpoint"/>), as the OpenAI SDKs call
@@ -95,6 +103,17 @@ public sealed class ApiKeyHandlerOptions
         Upstream = KeyProvider.Gemini;
         ReadModelFromBody = true;
         return this;
+    }
+
+    /// <summary>Validates the options (the same validator runs with and without DI).</summary>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is out of range.</exception>
+    public void Validate()
+    {
+        var result = new ApiKeyHandlerOptionsValidator().Validate(null, this);
+        if (result.Failed)
+        {
+            throw new Microsoft.Extensions.Options.OptionsValidationException(nameof(ApiKeyHandlerOptions), typeof(ApiKeyHandlerOptions), result.Failures);
+        }
     }
 
     internal IResponseClassifier ResolveClassifier(TimeProvider time) => Classifier ?? Upstream switch

@@ -12,7 +12,12 @@ public sealed partial class ApiKeyManager
     /// <param name="project">The key's project (keys of one project share a quota).</param>
     /// <param name="allowGeneric">Whether a key of no known format is accepted; null: <see cref="ApiKeyManagerOptions.AllowGenericKeys"/>.</param>
     /// <returns>What happened; <see cref="AddKeyResult.SaveError"/> is set when the key is in memory but the write failed (retried later).</returns>
-    /// <exception cref="KeyStoreException">The store cannot be read; nothing was changed.</exception>
+    /// <exception cref="KeyStoreException">
+    /// The store cannot be read, or refuses the change (a directory or a symbolic link where its lock file should be:
+    /// <see cref="KeyStoreErrorKind.NotAFile"/>); nothing was changed, in memory or on disk. Only a write that fails for
+    /// permission or I/O (<see cref="KeyStoreErrorKind.PermissionDenied"/>, <see cref="KeyStoreErrorKind.Io"/>), which may
+    /// pass, is kept in memory and retried instead.
+    /// </exception>
     public AddKeyResult AddKey(string secret, string? label = null, string? project = null, bool? allowGeneric = null)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
@@ -54,7 +59,7 @@ public sealed partial class ApiKeyManager
 
     /// <summary>Removes a key (given as the secret or its id); on disk before the call returns.</summary>
     /// <returns>False when the pool has no such key.</returns>
-    /// <exception cref="KeyStoreException">The store cannot be read; nothing was changed.</exception>
+    /// <exception cref="KeyStoreException">The store cannot be read, or refuses the change (as for <see cref="AddKey"/>); nothing was changed.</exception>
     public bool RemoveKey(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
@@ -70,7 +75,7 @@ public sealed partial class ApiKeyManager
 
     /// <summary>The seed's key rotation: the pool gets <paramref name="newKeys"/> and every state is cleared.</summary>
     /// <returns>The number of keys in the pool afterwards (empty and duplicate entries skipped).</returns>
-    /// <exception cref="KeyStoreException">The store cannot be read; nothing was changed.</exception>
+    /// <exception cref="KeyStoreException">The store cannot be read, or refuses the change (as for <see cref="AddKey"/>); nothing was changed.</exception>
     public int ReplaceKeys(IEnumerable<string?> newKeys)
     {
         ArgumentNullException.ThrowIfNull(newKeys);
@@ -92,6 +97,7 @@ public sealed partial class ApiKeyManager
 
     /// <summary>Enables a key disabled by hand or by a failure, and lifts its revalidation-only blocks.</summary>
     /// <returns>False when the pool has no such key.</returns>
+    /// <exception cref="KeyStoreException">A key disabled by hand, and the store refuses the change (as for <see cref="AddKey"/>); nothing was changed.</exception>
     public bool Enable(string key)
     {
         var id = ResolveId(key);
@@ -122,6 +128,7 @@ public sealed partial class ApiKeyManager
 
     /// <summary>Disables a key by hand until <see cref="Enable"/>; on disk before the call returns.</summary>
     /// <returns>False when the pool has no such key.</returns>
+    /// <exception cref="KeyStoreException">The store cannot be read, or refuses the change (as for <see cref="AddKey"/>); nothing was changed.</exception>
     public bool Disable(string key)
     {
         var id = ResolveId(key);
@@ -174,6 +181,7 @@ public sealed partial class ApiKeyManager
     }
 
     /// <summary>Sets the project of a key (keys of one project share a quota); on disk before the call returns.</summary>
+    /// <exception cref="KeyStoreException">The store cannot be read, or refuses the change (as for <see cref="AddKey"/>); nothing was changed.</exception>
     public bool SetProject(string key, string? project)
     {
         var id = ResolveId(key);

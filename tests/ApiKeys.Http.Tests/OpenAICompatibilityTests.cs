@@ -44,7 +44,7 @@ public class OpenAICompatibilityTests
             text.AddRange(update.ContentUpdate.Select(part => part.Text));
         }
 
-        Assert.Equal(FakeReply.ChatText, string.Concat(text));
+        Assert.Equal(string.Concat(FakeReply.StreamWords), string.Concat(text));
         Assert.Contains("\"stream\":true", Assert.Single(h.Server.Requests).Body, StringComparison.Ordinal);
     }
 
@@ -108,7 +108,7 @@ public class OpenAICompatibilityTests
         }
 
         Assert.Equal(FakeReply.ChatText, response.Text);
-        Assert.Equal(FakeReply.ChatText, string.Concat(streamed));
+        Assert.Equal(string.Concat(FakeReply.StreamWords), string.Concat(streamed));
         Assert.Equal(KeyAvailability.ModelBlocked, h.Status(0, Flash).Availability);
         Assert.DoesNotContain(0, h.KeysSeen()[1..]);
     }

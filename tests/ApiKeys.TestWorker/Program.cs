@@ -9,9 +9,10 @@ using ApiKeys.Pool;
 //   add DIR PREFIX N      add N keys one by one, printing "ACK <id>" after each returns (on disk by then)
 //   churn DIR             write states and keys in a loop until killed, printing "READY" once started
 //   open DIR              check the store's permissions, then open it; print what each step says
+//   restrict DIR          restrict the store's modes; print "CHANGED path before after" and "LEFT path reason" lines
 if (args.Length < 2)
 {
-    Console.Error.WriteLine("usage: report DIR N [T] | report-given DIR N T K | add DIR PREFIX N | churn DIR | denied DIR | open DIR");
+    Console.Error.WriteLine("usage: report DIR N [T] | report-given DIR N T K | add DIR PREFIX N | churn DIR | denied DIR | open DIR | restrict DIR");
     return 2;
 }
 
@@ -162,6 +163,22 @@ switch (args[0])
         return 0;
     }
 
+    case "restrict":
+    {
+        var report = ApiKeys.Security.StorePermissions.Restrict(dir);
+        foreach (var change in report.Changed)
+        {
+            Console.WriteLine($"CHANGED {change.Path} {Octal(change.Before)} {Octal(change.After)}");
+        }
+
+        foreach (var left in report.Left)
+        {
+            Console.WriteLine($"LEFT {left.Path} {left.Reason}");
+        }
+
+        return 0;
+    }
+
     default:
         Console.Error.WriteLine($"unknown command {args[0]}");
         return 2;
@@ -174,3 +191,5 @@ static string FakeKey(string prefix, int i)
     body = body.Length >= 35 ? body[^35..] : body.PadLeft(35, '0');
     return "AIza" + body;
 }
+
+static string Octal(UnixFileMode mode) => Convert.ToString((int)mode & 0x1FF, 8);

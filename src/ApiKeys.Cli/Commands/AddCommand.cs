@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using ApiKeys.Keys;
 using ApiKeys.Pool;
 
 namespace ApiKeys.Cli.Commands;
@@ -74,18 +75,17 @@ internal static class AddCommand
             throw ArgumentGuard.KeyInOption(option);
         }
 
-        var result = manager.AddKey(secret, label, project, allowUnknown);
+        string notDone = $"Key not added ({KeyMask.Mask(secret.Trim())})";
+        var result = StoreOpener.Change(manager, notDone, m => m.AddKey(secret, label, project, allowUnknown));
         if (result.Status == AddKeyStatus.UnknownFormat && context.Console.IsInputTerminal
             && context.Ask($"{result.Message} Add it anyway? [y/N]: "))
         {
-            result = manager.AddKey(secret, label, project, allowGeneric: true);
+            result = StoreOpener.Change(manager, notDone, m => m.AddKey(secret, label, project, allowGeneric: true));
         }
 
         switch (result.Status)
         {
             case AddKeyStatus.Added:
-                // On disk when AddKey returns, unless SaveError: then Save fails and says nothing was changed.
-                StoreOpener.Save(manager, $"Key not added ({result.Mask})");
                 context.Out.WriteLine(result.Message);
                 return ExitCodes.Success;
             case AddKeyStatus.UnknownFormat:

@@ -26,7 +26,7 @@ internal static class BackupCommand
                 throw new CliException($"Nothing to back up: no {JsonKeyStore.KeysFileName} in {store.Directory} (apikeys init creates a store).");
             }
 
-            var (keys, states) = StoreBackup.Create(store.Directory, target, context.Stores.Passphrase(), context.ProtectorOptions, context.Time);
+            var (keys, states) = context.Stores.BackUp(target);
             if (parse.GetValue(json))
             {
                 JsonOutput.Write(context, writer =>

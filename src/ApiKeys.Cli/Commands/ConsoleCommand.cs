@@ -104,7 +104,8 @@ internal static class ConsoleCommand
             return;
         }
 
-        var result = manager.AddKey(secret, allowGeneric: false);
+        string notDone = $"Key not added ({KeyMask.Mask(secret.Trim())})";
+        var result = StoreOpener.Change(manager, notDone, m => m.AddKey(secret, allowGeneric: false));
         if (result.Status == AddKeyStatus.UnknownFormat)
         {
             if (!context.Ask($"{result.Message} Add it anyway? [y/N]: "))
@@ -113,12 +114,7 @@ internal static class ConsoleCommand
                 return;
             }
 
-            result = manager.AddKey(secret, allowGeneric: true);
-        }
-
-        if (result.Status == AddKeyStatus.Added)
-        {
-            StoreOpener.Save(manager, $"Key not added ({result.Mask})");
+            result = StoreOpener.Change(manager, notDone, m => m.AddKey(secret, allowGeneric: true));
         }
 
         context.Out.WriteLine(result.Message);
@@ -156,8 +152,7 @@ internal static class ConsoleCommand
         }
 
         var key = manager.Keys.FirstOrDefault(k => k.Id == status.Id);
-        manager.RemoveKey(status.Id);
-        StoreOpener.Save(manager, $"Not removed ({status.Mask})");
+        StoreOpener.Change(manager, $"Not removed ({status.Mask})", m => m.RemoveKey(status.Id));
         context.Out.WriteLine($"Removed key: {(key is null ? status.Mask : KeyMask.Tail(key.Secret))}");
     }
 

@@ -29,6 +29,11 @@ internal static class DecryptCommand
 
             EncryptedStore.Decrypt(dir, context.Stores.Passphrase(), context.ProtectorOptions);
             context.Out.WriteLine($"Decrypted {keysPath}: the keys are in plain text now (apikeys encrypt encrypts them again).");
+            if (Passphrases.IsConfigured(context))
+            {
+                context.Error.WriteLine("apikeys: note: with a passphrase given (APIKEYS_PASSPHRASE or --passphrase-file), commands refuse a plain keys file: unset it to use the store.");
+            }
+
             return ExitCodes.Success;
         });
         return command;

@@ -3,7 +3,10 @@ using ApiKeys.Storage;
 
 namespace ApiKeys.Cli.Commands;
 
-/// <summary><c>apikeys init</c>: creates the store (directory 0700, an empty api_keys.json 0600) and a .gitignore for it.</summary>
+/// <summary>
+/// <c>apikeys init</c>: creates the store (directory 0700, an empty api_keys.json 0600, encrypted when a passphrase is
+/// given) and a .gitignore for it.
+/// </summary>
 internal static class InitCommand
 {
     /// <summary>The .gitignore lines that keep the store and its backups out of git (the seed: "Add .json files to .gitignore").</summary>
@@ -19,7 +22,7 @@ internal static class InitCommand
             var snapshot = store.UpdateKeys(keys => existed ? null : new KeysUpdate(keys));
             context.Out.WriteLine(existed
                 ? $"The store in {store.Directory} exists already ({snapshot.Keys?.Count ?? 0} keys): left as it is."
-                : $"Created the store in {store.Directory} ({JsonKeyStore.KeysFileName}, mode 0600).");
+                : $"Created the store in {store.Directory} ({JsonKeyStore.KeysFileName}, {(store.IsEncrypted ? "encrypted, " : "")}mode 0600).");
             string ignore = Path.Combine(store.Directory, ".gitignore");
             var present = File.Exists(ignore) ? File.ReadAllLines(ignore).Select(l => l.Trim()).ToHashSet(StringComparer.Ordinal) : [];
             var missing = IgnoreLines.Where(l => !present.Contains(l)).ToList();

@@ -20,19 +20,18 @@ internal static class KeySwitchCommand
             // The command says what it did once it is on disk; the library's own line would say it before.
             using var manager = context.Stores.Open(keyEvents: false);
             var status = KeySelector.Resolve(manager, parse.GetValue(key)!);
-            _ = change switch
-            {
-                KeySwitch.Enable => manager.Enable(status.Id),
-                KeySwitch.Disable => manager.Disable(status.Id),
-                _ => manager.Reset(status.Id),
-            };
             var (done, notDone) = change switch
             {
                 KeySwitch.Enable => ("Enabled", "Not enabled"),
                 KeySwitch.Disable => ("Disabled", "Not disabled"),
                 _ => ("Reset", "Not reset"),
             };
-            StoreOpener.Save(manager, $"{notDone} ({status.Mask})");
+            StoreOpener.Change(manager, $"{notDone} ({status.Mask})", m => change switch
+            {
+                KeySwitch.Enable => m.Enable(status.Id),
+                KeySwitch.Disable => m.Disable(status.Id),
+                _ => m.Reset(status.Id),
+            });
             context.Out.WriteLine($"{done} key: {status.Mask}");
             return ExitCodes.Success;
         });

@@ -22,10 +22,7 @@ internal static class RemoveCommand
             }
 
             string tail = manager.Keys.FirstOrDefault(k => k.Id == status.Id) is { } k ? KeyMask.Tail(k.Secret) : status.Mask;
-            manager.RemoveKey(status.Id);
-
-            // RemoveKey keeps a failed write in memory to retry it: success is only said once it is on disk.
-            StoreOpener.Save(manager, $"Not removed ({status.Mask})");
+            StoreOpener.Change(manager, $"Not removed ({status.Mask})", m => m.RemoveKey(status.Id));
             context.Out.WriteLine($"Removed key: {tail}");
             return ExitCodes.Success;
         });

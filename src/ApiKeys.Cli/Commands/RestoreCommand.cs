@@ -39,9 +39,10 @@ internal static class RestoreCommand
 
             StoreBackup.Restore(store.Directory, keysBackup, context.Stores.Passphrase(), context.ProtectorOptions);
             context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Restored {read.KeyCount} keys from {keysBackup}"));
-            if (wasEncrypted && !read.IsEncrypted)
+            if (!read.IsEncrypted && (wasEncrypted || Passphrases.IsConfigured(context)))
             {
-                context.Error.WriteLine($"apikeys: note: {Path.GetFileName(keysBackup)} is not encrypted, so the keys file is plain again: apikeys encrypt encrypts it.");
+                context.Error.WriteLine($"apikeys: note: {Path.GetFileName(keysBackup)} is not encrypted, so the keys file is plain{(wasEncrypted ? " again" : "")}: " +
+                    $"apikeys encrypt encrypts it{(Passphrases.IsConfigured(context) ? " (until then, with a passphrase given, commands refuse it)" : "")}.");
             }
 
             return ExitCodes.Success;
@@ -70,7 +71,7 @@ internal static class RestoreCommand
     {
         try
         {
-            var saved = StoreBackup.Create(store.Directory, store.Directory, context.Stores.Passphrase(), context.ProtectorOptions, context.Time);
+            var saved = context.Stores.BackUp(store.Directory);
             context.Out.WriteLine($"The current store was backed up to {saved.KeysPath}");
         }
         catch (KeyStoreException e)

@@ -46,10 +46,7 @@ internal static class RotateCommand
                 }
             }
 
-            int count = manager.ReplaceKeys(keys);
-
-            // ReplaceKeys keeps a failed write in memory to retry it: success is only said once it is on disk.
-            StoreOpener.Save(manager, "Not rotated");
+            int count = StoreOpener.Change(manager, "Not rotated", m => m.ReplaceKeys(keys));
             context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Rotated: {count} keys stored, every state cleared."));
             return ExitCodes.Success;
         });

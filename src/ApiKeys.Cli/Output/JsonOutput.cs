@@ -20,6 +20,18 @@ internal static class JsonOutput
         context.Out.WriteLine(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
     }
 
+    /// <summary>Writes one JSON document on one line (JSON lines, for a stream such as <c>apikeys log --follow --json</c>).</summary>
+    public static void WriteLine(CliContext context, Action<Utf8JsonWriter> write)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            write(writer);
+        }
+
+        context.Out.WriteLine(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+    }
+
     /// <summary>One key's status as an object.</summary>
     public static void WriteStatus(Utf8JsonWriter writer, KeyStatus status)
     {

@@ -39,7 +39,7 @@ public static class ApiKeysHttpServiceCollectionExtensions
     /// <c>AddApiKeyManager</c>; added with defaults if missing), and is retried on another key when the failure allows it.
     /// </summary>
     /// <param name="builder">The client's builder.</param>
-    /// <param name="configure">Configures the handler's options (named after the client).</param>
+    /// <param name="configure">Configures the handler's options (named after the client; validated on start).</param>
     public static IHttpClientBuilder AddApiKeyRotation(this IHttpClientBuilder builder, Action<ApiKeyHandlerOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -48,11 +48,15 @@ public static class ApiKeysHttpServiceCollectionExtensions
             builder.Services.AddApiKeyManager();
         }
 
-        var options = builder.Services.AddOptions<ApiKeyHandlerOptions>(builder.Name);
+        var options = builder.Services.AddOptionsWithValidateOnStart<ApiKeyHandlerOptions>(builder.Name);
         if (configure is not null)
         {
             options.Configure(configure);
         }
+
+        // Usage accounting: a sink registered in DI, unless the options name one.
+        options.PostConfigure<IServiceProvider>((o, sp) => o.UsageSink ??= sp.GetService<ApiKeys.Http.Usage.IUsageSink>());
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ApiKeyHandlerOptions>, ApiKeyHandlerOptionsValidator>());
 
         string name = builder.Name;
         builder.AddHttpMessageHandler(sp => new ApiKeyHandler(
@@ -65,17 +69,17 @@ public static class ApiKeysHttpServiceCollectionExtensions
 
     /// <summary>Adds <see cref="KeyRevalidationService"/>: disabled and model-blocked keys are validated on a schedule.</summary>
     /// <param name="builder">The pool's builder.</param>
-    /// <param name="configure">Configures the schedule and the API's address.</param>
+    /// <param name="configure">Configures the schedule and the API's address (validated on start).</param>
     public static IApiKeyManagerBuilder AddKeyRevalidation(this IApiKeyManagerBuilder builder, Action<KeyRevalidationOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var options = builder.Services.AddOptions<KeyRevalidationOptions>()
-            .Validate(o => o.Interval > TimeSpan.Zero, "KeyRevalidationOptions.Interval must be positive.")
-            .ValidateOnStart();
+        var options = builder.Services.AddOptionsWithValidateOnStart<KeyRevalidationOptions>();
         if (configure is not null)
         {
             options.Configure(configure);
         }
+
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KeyRevalidationOptions>, KeyRevalidationOptionsValidator>());
 
         builder.Services.AddHttpClient(KeyRevalidationService.HttpClientName);
         builder.Services.TryAddSingleton(TimeProvider.System);

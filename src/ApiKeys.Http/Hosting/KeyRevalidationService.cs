@@ -26,6 +26,7 @@ public sealed partial class KeyRevalidationService : BackgroundService
     /// <param name="options">The options.</param>
     /// <param name="timeProvider">The clock; null for the system clock.</param>
     /// <param name="logger">A logger; null for none.</param>
+    /// <exception cref="OptionsValidationException">An option is out of range.</exception>
     public KeyRevalidationService(IKeyPool pool, IHttpClientFactory httpClientFactory, IOptions<KeyRevalidationOptions> options,
         TimeProvider? timeProvider = null, ILogger<KeyRevalidationService>? logger = null)
     {
@@ -34,6 +35,7 @@ public sealed partial class KeyRevalidationService : BackgroundService
         ArgumentNullException.ThrowIfNull(options);
         _pool = pool;
         _options = options.Value;
+        _options.Validate();
         _time = timeProvider ?? TimeProvider.System;
         _validator = new KeyValidator(httpClientFactory.CreateClient(HttpClientName), timeProvider: _time);
         _logger = (ILogger?)logger ?? NullLogger.Instance;

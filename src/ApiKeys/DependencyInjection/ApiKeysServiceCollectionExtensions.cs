@@ -38,17 +38,23 @@ public static class ApiKeysServiceCollectionExtensions
     }
 
     /// <summary>Keeps keys and states in the JSON store in <paramref name="directory"/>.</summary>
+    /// <param name="builder">The pool's builder.</param>
+    /// <param name="directory">The store directory.</param>
+    /// <param name="configure">Configures the store's options (validated on start).</param>
     public static IApiKeyManagerBuilder UseJsonStore(this IApiKeyManagerBuilder builder, string directory, Action<JsonKeyStoreOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
-        builder.Services.RemoveAll<IKeyStore>();
-        builder.Services.AddSingleton<IKeyStore>(sp =>
+        var options = builder.Services.AddOptionsWithValidateOnStart<JsonKeyStoreOptions>();
+        if (configure is not null)
         {
-            var options = new JsonKeyStoreOptions();
-            configure?.Invoke(options);
-            return new JsonKeyStore(directory, options, sp.GetRequiredService<TimeProvider>());
-        });
+            options.Configure(configure);
+        }
+
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JsonKeyStoreOptions>, JsonKeyStoreOptionsValidator>());
+        builder.Services.RemoveAll<IKeyStore>();
+        builder.Services.AddSingleton<IKeyStore>(sp => new JsonKeyStore(
+            directory, sp.GetRequiredService<IOptions<JsonKeyStoreOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         return builder;
     }
 

@@ -29,6 +29,7 @@ public sealed partial class PassphraseProtector : IKeyFileProtector, IDisposable
     /// <summary>A protector asking <paramref name="provider"/> for the passphrase when it first needs it.</summary>
     /// <param name="provider">The passphrase source.</param>
     /// <param name="options">The key derivation parameters; null for the defaults.</param>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">A parameter is out of range.</exception>
     public PassphraseProtector(IPassphraseProvider provider, PassphraseProtectorOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(provider);

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace ApiKeys.Security;
 
 /// <summary>The key derivation parameters of <see cref="PassphraseProtector"/>: what it writes, and the bounds it accepts when reading.</summary>
@@ -7,25 +9,29 @@ public sealed class PassphraseProtectorOptions
     public const int OwaspMinimumIterations = 600_000;
 
     /// <summary>The PBKDF2-HMAC-SHA256 iterations of a new envelope.</summary>
-    /// <value>The default is 600,000 (the OWASP minimum).</value>
+    /// <value>The default is 600,000 (the OWASP minimum). Between <see cref="MinIterations"/> and <see cref="MaxIterations"/>.</value>
+    [Range(1, int.MaxValue)]
     public int Iterations { get; set; } = OwaspMinimumIterations;
 
     /// <summary>The fewest iterations a file may ask for: a weaker file is refused rather than opened.</summary>
     /// <value>The default is 600,000. Lower it only in tests.</value>
+    [Range(1, int.MaxValue)]
     public int MinIterations { get; set; } = OwaspMinimumIterations;
 
     /// <summary>The most iterations a file may ask for, checked before any work, so a crafted header cannot make the reader spin.</summary>
-    /// <value>The default is 10,000,000 (about 3 to 5 seconds).</value>
+    /// <value>The default is 10,000,000 (about 3 to 5 seconds). At least <see cref="MinIterations"/>.</value>
+    [Range(1, int.MaxValue)]
     public int MaxIterations { get; set; } = 10_000_000;
 
-    /// <summary>Throws when the bounds contradict each other.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A value is out of range.</exception>
+    /// <summary>Validates the options (<see cref="PassphraseProtector"/>'s constructor does).</summary>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">A value is out of range, or the bounds contradict each other.</exception>
     public void Validate()
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(MinIterations, 1, nameof(MinIterations));
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxIterations, MinIterations, nameof(MaxIterations));
-        ArgumentOutOfRangeException.ThrowIfLessThan(Iterations, MinIterations, nameof(Iterations));
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(Iterations, MaxIterations, nameof(Iterations));
+        var result = new PassphraseProtectorOptionsValidator().Validate(null, this);
+        if (result.Failed)
+        {
+            throw new Microsoft.Extensions.Options.OptionsValidationException(nameof(PassphraseProtectorOptions), typeof(PassphraseProtectorOptions), result.Failures);
+        }
     }
 
     internal PassphraseProtectorOptions Clone() => new() { Iterations = Iterations, MinIterations = MinIterations, MaxIterations = MaxIterations };

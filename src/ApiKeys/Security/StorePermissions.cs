@@ -38,28 +38,88 @@ public static class StorePermissions
         return exposed;
     }
 
-    /// <summary>Sets the directory to 0700 and its files to 0600 (the owner's bits are kept); does nothing on Windows.</summary>
+    /// <summary>
+    /// Takes the group's and others' access away: the directory to 0700 and its files to 0600 (the owner's bits are kept),
+    /// never through a symbolic link. <c>chmod</c> follows links, so a link in the store (or a store directory that is
+    /// one) would change a file outside the store: links are reported and left as they are. The directory goes first:
+    /// once others cannot write to it, no one but its owner can swap a file for a link meanwhile. Does nothing on Windows.
+    /// </summary>
     /// <param name="directory">The store directory.</param>
+    /// <returns>The modes changed and the entries left as they were (empty when the directory does not exist).</returns>
+    /// <remarks>
+    /// A file that disappears meanwhile (another process's temp file, renamed) is skipped. Subdirectories are not the
+    /// store's and are left alone.
+    /// </remarks>
     /// <exception cref="KeyStoreException">The directory cannot be listed (<see cref="KeyStoreErrorKind.PermissionDenied"/>).</exception>
-    public static void Restrict(string directory)
+    public static PermissionReport Restrict(string directory)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        var changed = new List<ModeChange>();
+        var left = new List<ModeLeft>();
         if (OperatingSystem.IsWindows() || !Directory.Exists(directory))
         {
-            return;
+            return new(changed, left);
         }
 
-        File.SetUnixFileMode(directory, File.GetUnixFileMode(directory) & ~GroupOrOthers);
-        foreach (var file in Files(directory))
+        if (new FileInfo(Path.TrimEndingDirectorySeparator(directory)).LinkTarget is { } target)
         {
-            try
+            left.Add(Link(directory, target));
+            return new(changed, left);
+        }
+
+        RestrictOne(directory, changed, left);
+        foreach (var entry in Entries(directory))
+        {
+            string path = Path.Combine(directory, entry.Name);
+            if (entry.LinkTarget is { } linkTarget)
             {
-                File.SetUnixFileMode(file, File.GetUnixFileMode(file) & ~GroupOrOthers);
+                left.Add(Link(path, linkTarget));
             }
-            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+            else if (entry is FileInfo)
             {
-                // Gone meanwhile (a temp file renamed by a writer): nothing to restrict.
+                RestrictOne(path, changed, left);
             }
+        }
+
+        return new(changed, left);
+    }
+
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private static void RestrictOne(string path, List<ModeChange> changed, List<ModeLeft> left)
+    {
+        try
+        {
+            var mode = File.GetUnixFileMode(path);
+            if ((mode & GroupOrOthers) == 0)
+            {
+                return;
+            }
+
+            File.SetUnixFileMode(path, mode & ~GroupOrOthers);
+            changed.Add(new ModeChange(path, mode, mode & ~GroupOrOthers));
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            // Gone meanwhile (a temp file renamed by a writer): nothing to restrict.
+        }
+        catch (UnauthorizedAccessException)
+        {
+            left.Add(new ModeLeft(path, "Permission denied: only its owner (or root) may change its mode"));
+        }
+    }
+
+    private static ModeLeft Link(string path, string target) => new(path, $"a symbolic link to {target}", target);
+
+    /// <summary>The entries of the directory, listed at once, not following links (a listing that fails says why).</summary>
+    private static FileSystemInfo[] Entries(string directory)
+    {
+        try
+        {
+            return new DirectoryInfo(directory).GetFileSystemInfos();
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw Denied(Path.GetFullPath(directory), "list", e);
         }
     }
 

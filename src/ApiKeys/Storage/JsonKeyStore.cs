@@ -27,12 +27,14 @@ public sealed partial class JsonKeyStore : IKeyStore
     private List<ApiKey> _givenKeys;
 
     /// <summary>Opens the store in <paramref name="directory"/> (created 0700 at the first write if missing, unless <see cref="JsonKeyStoreOptions.CreateDirectory"/> is false).</summary>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is out of range.</exception>
     public JsonKeyStore(string directory, JsonKeyStoreOptions? options = null, TimeProvider? timeProvider = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         _directory = new StoreDirectory(directory);
         Directory = _directory.FullPath;
         _options = options ?? new JsonKeyStoreOptions();
+        _options.Validate();
         _time = timeProvider ?? TimeProvider.System;
         KeysPath = Path.Combine(Directory, _options.KeysFileName);
         StatesPath = Path.Combine(Directory, _options.StatesFileName);

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using ApiKeys.Keys;
 
 namespace ApiKeys.Storage;
@@ -6,11 +7,13 @@ namespace ApiKeys.Storage;
 public sealed class JsonKeyStoreOptions
 {
     /// <summary>The keys file's name.</summary>
-    /// <value>The default is <c>api_keys.json</c> (the seed's).</value>
+    /// <value>The default is <c>api_keys.json</c> (the seed's). A file name, not a path.</value>
+    [Required]
     public string KeysFileName { get; set; } = JsonKeyStore.KeysFileName;
 
     /// <summary>The states file's name.</summary>
-    /// <value>The default is <c>api_key_states.json</c> (the seed's).</value>
+    /// <value>The default is <c>api_key_states.json</c> (the seed's). A file name, not a path.</value>
+    [Required]
     public string StatesFileName { get; set; } = JsonKeyStore.StatesFileName;
 
     /// <summary>Keys given directly: the store keeps only their states, and never writes a keys file.</summary>
@@ -18,7 +21,7 @@ public sealed class JsonKeyStoreOptions
     public IReadOnlyList<ApiKey>? GivenKeys { get; set; }
 
     /// <summary>The largest file the store reads.</summary>
-    /// <value>The default is 64 MiB.</value>
+    /// <value>The default is 64 MiB. Between 1 byte and 1 GiB.</value>
     public long MaxFileBytes { get; set; } = StoreFile.DefaultMaxBytes;
 
     /// <summary>
@@ -35,4 +38,15 @@ public sealed class JsonKeyStoreOptions
     /// </summary>
     /// <value>The default is null.</value>
     public IKeyFileProtector? Protector { get; set; }
+
+    /// <summary>Validates the options (the same validator runs with and without DI).</summary>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is out of range.</exception>
+    public void Validate()
+    {
+        var result = new JsonKeyStoreOptionsValidator().Validate(null, this);
+        if (result.Failed)
+        {
+            throw new Microsoft.Extensions.Options.OptionsValidationException(nameof(JsonKeyStoreOptions), typeof(JsonKeyStoreOptions), result.Failures);
+        }
+    }
 }

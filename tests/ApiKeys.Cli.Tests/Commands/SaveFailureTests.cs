@@ -33,6 +33,7 @@ public sealed class SaveFailureTests
         Assert.DoesNotContain("Rotated", result.Out, StringComparison.Ordinal);
         Assert.DoesNotContain("WARNING - Key", result.Error, StringComparison.Ordinal);
         Assert.Contains("nothing was changed on disk", result.Error);
+        Assert.DoesNotContain("nothing was changed; nothing was changed on disk", result.Error, StringComparison.Ordinal);
         Assert.Contains($"fix: {dir.File(".apikeys.lock")} is a directory where the store keeps a file", result.Error);
         Assert.Equal(before, File.ReadAllBytes(dir.File("api_keys.json")));
         Assert.Equal(prompt.Length > 0, result.Out.StartsWith("Enter API key", StringComparison.Ordinal));
@@ -79,6 +80,27 @@ public sealed class SaveFailureTests
         Assert.DoesNotContain("successfully", result.Out, StringComparison.Ordinal);
         Assert.StartsWith("ERROR - Key not added (AIza...0002): ", result.Error, StringComparison.Ordinal);
         Assert.Contains("nothing was changed on disk", result.Error);
+        Assert.Equal(before, File.ReadAllBytes(dir.File("api_keys.json")));
+    }
+
+    [Theory]
+    [InlineData("Key not added (AIza...0002)", "add")]
+    [InlineData("Not added AIza...0002 (line 1)", "add", "--stdin")]
+    [InlineData("Not disabled (AIza...0001)", "disable", "1")]
+    public void Command_LockFileIsASymbolicLink_NotDoneTargetNotCreated(string notDone, params string[] args)
+    {
+        using var dir = Locked(out byte[] before);
+        using var elsewhere = new TempDirectory();
+        string target = elsewhere.File("not-the-store");
+        Directory.Delete(dir.File(".apikeys.lock"));
+        File.CreateSymbolicLink(dir.File(".apikeys.lock"), target);
+
+        var result = CliRunner.Run(dir.Path, TestKeys.Gemini(2) + "\n", args);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"{notDone}: {dir.File(".apikeys.lock")} is a symbolic link", result.Out + result.Error, StringComparison.Ordinal);
+        Assert.Contains($"nothing was changed on disk; fix: rm {dir.File(".apikeys.lock")} (a link; the store creates its own file there)", result.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(target), "the link's target was created");
         Assert.Equal(before, File.ReadAllBytes(dir.File("api_keys.json")));
     }
 

@@ -188,11 +188,33 @@ public class PassphraseProtectorTests
     }
 
     [Fact]
-    public void Constructor_IterationsBelowFloor_Throws()
+    public void Constructor_IterationsBelowFloor_ThrowsNamingOptionAndBounds()
     {
         var options = new PassphraseProtectorOptions { Iterations = 1000 };
 
-        Assert.Throws<ArgumentOutOfRangeException>(() => new PassphraseProtector("pw", options));
+        var e = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => new PassphraseProtector("pw", options));
+
+        Assert.Equal("Property Iterations: must be between MinIterations (600000) and MaxIterations (10000000); it is 1000.", Assert.Single(e.Failures));
+    }
+
+    [Fact]
+    public void Constructor_MinIterationsZero_ThrowsNamingOptionAndRange()
+    {
+        var options = new PassphraseProtectorOptions { Iterations = 1, MinIterations = 0 };
+
+        var e = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => new PassphraseProtector("pw", options));
+
+        Assert.Contains(e.Failures, f => f.Contains("MinIterations", StringComparison.Ordinal) && f.Contains("between 1 and 2147483647", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Constructor_MaxBelowMin_ThrowsNamingMaxIterations()
+    {
+        var options = new PassphraseProtectorOptions { Iterations = 1000, MinIterations = 1000, MaxIterations = 999 };
+
+        var e = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => new PassphraseProtector("pw", options));
+
+        Assert.Equal("Property MaxIterations: must be at least MinIterations (1000); it is 999.", Assert.Single(e.Failures));
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace ApiKeys.Http.Tests.Support;
+namespace ApiKeys.TestSupport;
 
 /// <summary>The real-shaped Gemini error bodies of shared/gemini-errors, copied beside the tests.</summary>
 public static class ErrorFiles

@@ -1,10 +1,10 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 
-namespace ApiKeys.Http.Tests.Support;
+namespace ApiKeys.TestSupport;
 
 /// <summary>One scripted answer of the fake Gemini server.</summary>
-public sealed class FakeReply
+public sealed partial class FakeReply
 {
     private FakeReply(string name, Func<HttpContext, Task> write)
     {
@@ -96,31 +96,22 @@ public sealed class FakeReply
 
     /// <summary>
     /// A chat completion of the OpenAI-compatible endpoint for <paramref name="requestBody"/>: the model it names echoed,
-    /// one JSON object, or (<c>"stream": true</c>) chunks as server-sent events ending with <c>[DONE]</c>.
+    /// one JSON object (<see cref="ChatText"/>), or (<c>"stream": true</c>) one chunk per word of
+    /// <see cref="StreamWords"/> as server-sent events ending with <c>[DONE]</c>.
     /// </summary>
     public static FakeReply OpenAIChat(string requestBody)
     {
         using var request = JsonDocument.Parse(requestBody);
         string model = request.RootElement.TryGetProperty("model", out var m) ? m.GetString() ?? "" : "";
         bool stream = request.RootElement.TryGetProperty("stream", out var s) && s.ValueKind == JsonValueKind.True;
-        string head = "\"id\":\"chatcmpl-fake-1\",\"created\":1773172800,\"model\":" + JsonSerializer.Serialize(model);
-        if (!stream)
+        if (stream)
         {
-            return Json(200, "{" + head + ",\"object\":\"chat.completion\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\""
-                + ChatText + "\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":4,\"total_tokens\":7}}", "openai chat");
+            return OpenAiStream(StreamWords, model: model);
         }
 
-        string Chunk(string delta, string finish) => "{" + head + ",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":" + delta + ",\"finish_reason\":" + finish + "}]}";
-        return new("openai stream", async ctx =>
-        {
-            ctx.Response.StatusCode = 200;
-            ctx.Response.ContentType = "text/event-stream";
-            foreach (var data in (string[])[Chunk("{\"role\":\"assistant\",\"content\":\"Hello\"}", "null"), Chunk("{\"content\":\" from the fake\"}", "\"stop\""), "[DONE]"])
-            {
-                await ctx.Response.WriteAsync("data: " + data + "\n\n");
-                await ctx.Response.Body.FlushAsync();
-            }
-        });
+        string head = "\"id\":\"chatcmpl-fake-1\",\"created\":1773172800,\"model\":" + JsonSerializer.Serialize(model);
+        return Json(200, "{" + head + ",\"object\":\"chat.completion\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\""
+            + ChatText + "\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":4,\"total_tokens\":7}}", "openai chat");
     }
 
     public static string GenerateBody(string text) =>

@@ -8,13 +8,13 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace ApiKeys.Http.Tests.Support;
+namespace ApiKeys.TestSupport;
 
 /// <summary>
 /// A local fake of the Gemini API: real Kestrel on 127.0.0.1 with a random port, answering each key from its script
-/// (then with <see cref="FakeReply.Ok"/>, the model list for <c>GET .../models</c>, or, on the OpenAI-compatible
-/// <c>/v1beta/openai/chat/completions</c>, a chat completion in OpenAI's shape, streamed as server-sent events when the
-/// request says <c>"stream": true</c>), and recording every request.
+/// (then as the real API would by route: <see cref="FakeReply.ByRoute"/>; on the OpenAI-compatible
+/// <c>/v1beta/openai/chat/completions</c>, a chat completion echoing the model the request names, streamed as server-sent
+/// events when the request says <c>"stream": true</c>: <see cref="FakeReply.OpenAIChat"/>), and recording every request.
 /// </summary>
 public sealed class FakeGeminiServer : IAsyncDisposable
 {
@@ -61,6 +61,13 @@ public sealed class FakeGeminiServer : IAsyncDisposable
         return this;
     }
 
+    /// <summary>Forgets every script (a fixture shared by several tests starts each one clean).</summary>
+    public void Reset()
+    {
+        _scripts.Clear();
+        _always.Clear();
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
@@ -79,7 +86,11 @@ public sealed class FakeGeminiServer : IAsyncDisposable
         }
 
         string path = ctx.Request.Path.Value ?? "";
-        Requests.Enqueue(new RecordedRequest(ctx.Request.Method, path, ctx.Request.QueryString.Value ?? "", key, auth, custom, body));
+        ctx.Items[FakeReply.BodyItem] = body;
+        Requests.Enqueue(new RecordedRequest(ctx.Request.Method, path, ctx.Request.QueryString.Value ?? "", key, auth, custom, body)
+        {
+            Headers = ctx.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
+        });
         string who = key ?? custom ?? auth?.Replace("Bearer ", "", StringComparison.Ordinal) ?? "";
         FakeReply reply;
         if (_scripts.TryGetValue(who, out var queue) && queue.TryDequeue(out var next))
@@ -90,13 +101,9 @@ public sealed class FakeGeminiServer : IAsyncDisposable
         {
             reply = always;
         }
-        else if (path.EndsWith("/openai/chat/completions", StringComparison.Ordinal))
-        {
-            reply = FakeReply.OpenAIChat(body);
-        }
         else
         {
-            reply = ctx.Request.Method == "GET" && path.EndsWith("/models", StringComparison.Ordinal) ? FakeReply.Models() : FakeReply.Ok();
+            reply = FakeReply.ByRoute(ctx.Request.Method, path, body);
         }
 
         await reply.Write(ctx);
@@ -106,6 +113,9 @@ public sealed class FakeGeminiServer : IAsyncDisposable
 /// <summary>What the fake server saw.</summary>
 public sealed record RecordedRequest(string Method, string Path, string Query, string? GoogKey, string? Authorization, string? CustomKey, string Body)
 {
+    /// <summary>Every request header by name (values joined by commas); it holds the key: never print it.</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Never prints the keys (test output is scanned for canaries).</summary>
     public override string ToString() => $"{Method} {Path}";
 }

@@ -1,0 +1,46 @@
+using System.Collections.Frozen;
+using ApiKeys.Gateway.Forwarding;
+
+namespace ApiKeys.Gateway.Endpoints;
+
+/// <summary>
+/// Gemini's routes under <c>/v1beta</c> and <c>/v1</c>, as Google spells them, so an SDK needs only a new base URL:
+/// <c>models/{model}:{method}</c> for the generate, count and embed methods, and the model list and model lookup.
+/// <c>GET /v1/models</c> is also OpenAI's list: a client that sends <c>Authorization: Bearer</c> (what OpenAI SDKs do) gets
+/// OpenAI's shape from Google's OpenAI-compatible endpoint.
+/// </summary>
+internal static class GeminiEndpoints
+{
+    private static readonly FrozenSet<string> Methods = new[]
+    {
+        "generateContent", "streamGenerateContent", "countTokens", "embedContent", "batchEmbedContents",
+    }.ToFrozenSet(StringComparer.Ordinal);
+
+    public static IEndpointRouteBuilder MapGemini(this IEndpointRouteBuilder app)
+    {
+        foreach (var version in new[] { "v1beta", "v1" })
+        {
+            var group = app.MapGroup("/" + version);
+            group.MapPost("/models/{model}:{method}", (HttpContext http, string model, string method, Forwarder forwarder) =>
+                Methods.Contains(method)
+                    ? forwarder.ForwardAsync(http, new ForwardRoute(method, RouteFlavor.Gemini, $"{version}/models/{Escape(model)}:{method}", model))
+                    : NotFoundEndpoints.WriteAsync(http, RouteFlavor.Gemini));
+            group.MapGet("/models", (HttpContext http, Forwarder forwarder) => forwarder.ForwardAsync(http, ListModels(http, version)));
+            group.MapGet("/models/{model}", (HttpContext http, string model, Forwarder forwarder) => forwarder.ForwardAsync(http, GetModel(http, version, model)));
+        }
+
+        return app;
+    }
+
+    private static ForwardRoute ListModels(HttpContext http, string version) =>
+        version == "v1" && ClientCredential.UsesBearer(http.Request)
+            ? new ForwardRoute("openai/models", RouteFlavor.OpenAi, "v1beta/openai/models")
+            : new ForwardRoute("models", RouteFlavor.Gemini, $"{version}/models");
+
+    private static ForwardRoute GetModel(HttpContext http, string version, string model) =>
+        version == "v1" && ClientCredential.UsesBearer(http.Request)
+            ? new ForwardRoute("openai/models.get", RouteFlavor.OpenAi, $"v1beta/openai/models/{Escape(model)}", model)
+            : new ForwardRoute("models.get", RouteFlavor.Gemini, $"{version}/models/{Escape(model)}", model);
+
+    internal static string Escape(string segment) => Uri.EscapeDataString(segment);
+}

@@ -1,0 +1,32 @@
+using ApiKeys.Gateway.Forwarding;
+
+namespace ApiKeys.Gateway.Endpoints;
+
+/// <summary>
+/// The OpenAI-compatible routes, under <c>/v1beta/openai</c> (Google's own path) and <c>/v1</c> (OpenAI SDKs' default),
+/// forwarded to Google's OpenAI-compatible endpoint as they are: no translation layer. The model is read from the body.
+/// (<c>GET /v1/models</c> is shared with Gemini's list: see <see cref="GeminiEndpoints"/>.)
+/// </summary>
+internal static class OpenAiEndpoints
+{
+    private const string Upstream = "v1beta/openai/";
+
+    public static IEndpointRouteBuilder MapOpenAi(this IEndpointRouteBuilder app)
+    {
+        foreach (var prefix in new[] { "/v1beta/openai", "/v1" })
+        {
+            var group = app.MapGroup(prefix);
+            group.MapPost("/chat/completions", (HttpContext http, Forwarder forwarder) =>
+                forwarder.ForwardAsync(http, new ForwardRoute("chat/completions", RouteFlavor.OpenAi, Upstream + "chat/completions", ModelInBody: true)));
+            group.MapPost("/embeddings", (HttpContext http, Forwarder forwarder) =>
+                forwarder.ForwardAsync(http, new ForwardRoute("embeddings", RouteFlavor.OpenAi, Upstream + "embeddings", ModelInBody: true)));
+        }
+
+        var own = app.MapGroup("/v1beta/openai");
+        own.MapGet("/models", (HttpContext http, Forwarder forwarder) =>
+            forwarder.ForwardAsync(http, new ForwardRoute("openai/models", RouteFlavor.OpenAi, Upstream + "models")));
+        own.MapGet("/models/{model}", (HttpContext http, string model, Forwarder forwarder) =>
+            forwarder.ForwardAsync(http, new ForwardRoute("openai/models.get", RouteFlavor.OpenAi, Upstream + "models/" + GeminiEndpoints.Escape(model), model)));
+        return app;
+    }
+}

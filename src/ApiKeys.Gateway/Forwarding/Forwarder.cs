@@ -1,0 +1,204 @@
+using ApiKeys.Gateway.Hosting;
+using ApiKeys.Gateway.Logging;
+using ApiKeys.Gateway.Resources;
+using ApiKeys.Gateway.Tokens;
+using ApiKeys.Pool;
+using Microsoft.Extensions.Options;
+
+namespace ApiKeys.Gateway.Forwarding;
+
+/// <summary>
+/// Forwards one request, step by step: the client's token (401), the body (413), the model (403), the token's limits (429),
+/// a key and the upstream's headers (retried on another key by <see cref="Http.ApiKeyHandler"/>; 429 / 503 when no key can
+/// serve; 504 / 502), then the body streamed as it comes. Every step records what it learned in the request's
+/// <see cref="ForwardContext"/>, which the observers (the access log) get at the end.
+/// </summary>
+internal sealed class Forwarder
+{
+    private readonly GatewayBackend _backend;
+    private readonly UpstreamClient _upstream;
+    private readonly ResponseStreamer _streamer;
+    private readonly PinnedSender _pinned;
+    private readonly ResourceRecorder _resources;
+    private readonly GatewayOptions _options;
+    private readonly Uri _upstreamUri;
+    private readonly IForwardObserver[] _observers;
+    private readonly InFlightRequests _inFlight;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    public Forwarder(GatewayBackend backend, UpstreamClient upstream, IOptions<GatewayOptions> options, IEnumerable<IForwardObserver> observers,
+        InFlightRequests inFlight, TimeProvider time, ILogger<Forwarder> logger)
+    {
+        _backend = backend;
+        _upstream = upstream;
+        _options = options.Value;
+        _upstreamUri = _options.UpstreamUri;
+        _observers = [.. observers];
+        _inFlight = inFlight;
+        _time = time;
+        _logger = logger;
+        _streamer = new ResponseStreamer(upstream, time, logger);
+        _pinned = new PinnedSender(backend, upstream);
+        _resources = new ResourceRecorder(backend.Owners, _upstreamUri, time);
+    }
+
+    public async Task ForwardAsync(HttpContext http, ForwardRoute route)
+    {
+        var context = new ForwardContext(route, http.Request.Method, _time.GetTimestamp());
+        http.Features.Set(context);
+        using var tracked = _inFlight.Enter();
+        try
+        {
+            await RunAsync(http, context).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is StackExchange.Redis.RedisException or Redis.RedisKeyPoolUnavailableException && !http.Response.HasStarted)
+        {
+            // Redis is down (and the pool does not fall back to local state): say so, in the route's shape, not as a bare 500.
+            await Reject(http, context, GatewayError.BackendUnavailable(e.GetType().Name)).ConfigureAwait(false);
+        }
+        catch (Exception e) when (http.RequestAborted.IsCancellationRequested && e is OperationCanceledException or IOException)
+        {
+            // The client went away: the upstream call was cancelled with it, and its key released with no strike.
+            context.Outcome = GatewayOutcome.ClientDisconnected;
+            context.Status = 499;
+        }
+        finally
+        {
+            context.Latency = _time.GetElapsedTime(context.StartTimestamp);
+            Notify(context);
+        }
+    }
+
+    private async Task RunAsync(HttpContext http, ForwardContext context)
+    {
+        var token = await AuthenticateAsync(http, context).ConfigureAwait(false);
+        if (token is null)
+        {
+            return;
+        }
+
+        var body = await ReadBodyAsync(http, context).ConfigureAwait(false);
+        if (body is not { } bytes || !await CheckModelAsync(http, context, token, bytes).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        using var limit = await _backend.Limits.AcquireAsync(token, http.RequestAborted).ConfigureAwait(false);
+        if (!limit.IsAcquired)
+        {
+            await Reject(http, context, GatewayError.ClientLimit(token.Name, limit.ExceededLimit!, limit.RetryAfter)).ConfigureAwait(false);
+            return;
+        }
+
+        string? owner = await _resources.OwnerAsync(context.Route, bytes, http.RequestAborted).ConfigureAwait(false);
+        using var request = UpstreamRequest.Create(http.Request, _upstreamUri, context.Route, bytes, context);
+        using var timeouts = new UpstreamTimeouts(_options.ResponseHeadersTimeout, _options.StreamIdleTimeout, _time, http.RequestAborted);
+        using var response = await SendAsync(http, context, request, owner, timeouts).ConfigureAwait(false);
+        if (response is not null)
+        {
+            await _resources.RecordAsync(http, response, context).ConfigureAwait(false);
+            await _streamer.CopyAsync(http, response, context, timeouts).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The client's token: present, known, not expired. Null after answering 401.</summary>
+    private async Task<ClientToken?> AuthenticateAsync(HttpContext http, ForwardContext context)
+    {
+        string? presented = ClientCredential.Read(http.Request);
+        var token = presented is null ? null : await _backend.Tokens.FindAsync(presented, http.RequestAborted).ConfigureAwait(false);
+        if (token is null || token.IsExpired(_time.GetUtcNow()))
+        {
+            await Reject(http, context, GatewayError.Unauthorized()).ConfigureAwait(false);
+            return null;
+        }
+
+        context.TokenName = token.Name;
+        return token;
+    }
+
+    private async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpContext http, ForwardContext context)
+    {
+        var body = await RequestBody.ReadAsync(http.Request, _options.MaxRequestBodyBytes, http.RequestAborted).ConfigureAwait(false);
+        if (body is null)
+        {
+            await Reject(http, context, GatewayError.BodyTooLarge(_options.MaxRequestBodyBytes)).ConfigureAwait(false);
+            return null;
+        }
+
+        context.RequestBytes = body.Value.Length;
+        return body;
+    }
+
+    private static async Task<bool> CheckModelAsync(HttpContext http, ForwardContext context, ClientToken token, ReadOnlyMemory<byte> body)
+    {
+        if (context.Route.ModelInBody)
+        {
+            context.Model ??= RequestBody.Model(body.Span);
+        }
+
+        if (token.AllowsModel(context.Model))
+        {
+            return true;
+        }
+
+        await Reject(http, context, GatewayError.ModelNotAllowed(token.Name, context.Model!)).ConfigureAwait(false);
+        return false;
+    }
+
+    /// <summary>
+    /// The upstream's response headers (after the handler's retries; with the <paramref name="owner"/> key alone when the
+    /// request names a resource that key created), or null after answering with the gateway's own error.
+    /// </summary>
+    private async Task<HttpResponseMessage?> SendAsync(HttpContext http, ForwardContext context, HttpRequestMessage request, string? owner, UpstreamTimeouts timeouts)
+    {
+        GatewayError error;
+        try
+        {
+            timeouts.StartHeaders();
+            if (owner is not null && await _pinned.SendAsync(request, owner, context, timeouts.Token).ConfigureAwait(false) is { } pinned)
+            {
+                return pinned;
+            }
+
+            return await _upstream.SendAsync(context.Route.Flavor, request, timeouts.Token).ConfigureAwait(false);
+        }
+        catch (NoAvailableKeyException e)
+        {
+            error = e.Reason is NoKeyReason.AllDisabled or NoKeyReason.Empty
+                ? GatewayError.NoUsableKey(e.Message)
+                : GatewayError.NoKey(e.Message, e.RetryAfter ?? TimeSpan.FromSeconds(1));
+        }
+        catch (OperationCanceledException) when (timeouts.TimedOut && !http.RequestAborted.IsCancellationRequested)
+        {
+            context.Failure = FailureKind.Transport;
+            error = GatewayError.UpstreamTimeout(_options.ResponseHeadersTimeout);
+        }
+        catch (Exception e) when (!http.RequestAborted.IsCancellationRequested && e is HttpRequestException or IOException)
+        {
+            context.Failure = FailureKind.Transport;
+            error = GatewayError.UpstreamUnreachable(_backend.Pool.Redactor.Redact(e.Message));
+        }
+
+        await Reject(http, context, error).ConfigureAwait(false);
+        return null;
+    }
+
+    private static Task Reject(HttpContext http, ForwardContext context, GatewayError error) =>
+        ErrorWriter.WriteAsync(http, context.Route.Flavor, error, context);
+
+    private void Notify(ForwardContext context)
+    {
+        foreach (var observer in _observers)
+        {
+            try
+            {
+                observer.OnCompleted(context);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                GatewayLog.ObserverFailed(_logger, observer.GetType().Name, e.Message);
+            }
+        }
+    }
+}

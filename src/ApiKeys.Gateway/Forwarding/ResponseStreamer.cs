@@ -1,0 +1,112 @@
+using System.Buffers;
+using ApiKeys.Gateway.Logging;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Primitives;
+
+namespace ApiKeys.Gateway.Forwarding;
+
+/// <summary>
+/// Copies the upstream's answer to the client as it arrives: status and headers (not hop-by-hop ones), then each chunk of
+/// the body written and flushed at once (no buffering, no compression). A failure or silence of the upstream after the first
+/// byte ends the stream where it stands: nothing is retried once the client has bytes.
+/// </summary>
+internal sealed class ResponseStreamer(UpstreamClient upstream, TimeProvider time, ILogger<Forwarder> logger)
+{
+    /// <summary>The header naming the kind of an upstream failure passed through (<c>RateLimited</c>, <c>InvalidKey</c>...).</summary>
+    public const string FailureHeader = "x-apikeys-failure";
+
+    private const int ChunkSize = 16 * 1024;
+
+    public async Task CopyAsync(HttpContext http, HttpResponseMessage response, ForwardContext context, UpstreamTimeouts timeouts)
+    {
+        var client = http.Response;
+        client.StatusCode = (int)response.StatusCode;
+        context.Status = client.StatusCode;
+        var connection = response.Headers.NonValidated.TryGetValues("Connection", out var named) ? new StringValues([.. named]) : StringValues.Empty;
+        CopyHeaders(response.Headers, client.Headers, connection);
+        CopyHeaders(response.Content.Headers, client.Headers, connection);
+        client.Headers["X-Accel-Buffering"] = "no";
+        if (!response.IsSuccessStatusCode)
+        {
+            await ClassifyAsync(response, context, client).ConfigureAwait(false);
+        }
+
+        http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        timeouts.StartIdle();
+        var body = await response.Content.ReadAsStreamAsync(timeouts.Token).ConfigureAwait(false);
+        await using (body.ConfigureAwait(false))
+        {
+            await PumpAsync(http, body, context, timeouts).ConfigureAwait(false);
+        }
+    }
+
+    private async Task PumpAsync(HttpContext http, Stream body, ForwardContext context, UpstreamTimeouts timeouts)
+    {
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        try
+        {
+            while (true)
+            {
+                timeouts.StartIdle();
+                int read;
+                try
+                {
+                    read = await body.ReadAsync(buffer, timeouts.Token).ConfigureAwait(false);
+                }
+                catch (Exception e) when (!http.RequestAborted.IsCancellationRequested && e is IOException or HttpRequestException or OperationCanceledException)
+                {
+                    // After the first byte there is no retry: the stream ends where it stands, cleanly, and the log says why.
+                    context.Outcome = GatewayOutcome.StreamInterrupted;
+                    context.Failure = Pool.FailureKind.Transport;
+                    GatewayLog.StreamInterrupted(logger, context.Route.Name, context.ResponseBytes, timeouts.TimedOut ? "no data within the idle timeout" : e.GetType().Name);
+                    break;
+                }
+
+                if (read == 0)
+                {
+                    break;
+                }
+
+                context.TimeToFirstByte ??= time.GetElapsedTime(context.StartTimestamp);
+                await http.Response.Body.WriteAsync(buffer.AsMemory(0, read), http.RequestAborted).ConfigureAwait(false);
+                await http.Response.Body.FlushAsync(http.RequestAborted).ConfigureAwait(false);
+                context.ResponseBytes += read;
+            }
+
+            if (!http.Response.HasStarted)
+            {
+                await http.Response.StartAsync(http.RequestAborted).ConfigureAwait(false);
+                context.TimeToFirstByte ??= time.GetElapsedTime(context.StartTimestamp);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Names the failure's kind in a header (the handler already masked every key in the body).</summary>
+    private async Task ClassifyAsync(HttpResponseMessage response, ForwardContext context, HttpResponse client)
+    {
+        // The handler read the error body (to classify it and mask keys) and put it back as bytes: reading it is free.
+        var bytes = response.Content is ByteArrayContent ? await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false) : [];
+        var failure = upstream.Classifier.Classify(response, bytes, context.Model);
+        if (failure is not null)
+        {
+            context.Failure = failure.Kind;
+            client.Headers[FailureHeader] = failure.Kind.ToString();
+        }
+    }
+
+    private static void CopyHeaders(System.Net.Http.Headers.HttpHeaders from, IHeaderDictionary to, StringValues connection)
+    {
+        // As the upstream sent them (NonValidated): nothing is parsed only to be written out again.
+        foreach (var (name, values) in from.NonValidated)
+        {
+            if (ForwardedHeaders.ToClient(name, connection))
+            {
+                to[name] = values.Count == 1 ? new StringValues(values.ToString()) : new StringValues([.. values]);
+            }
+        }
+    }
+}

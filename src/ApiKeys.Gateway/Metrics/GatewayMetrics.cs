@@ -1,0 +1,170 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using ApiKeys.Gateway.Hosting;
+using ApiKeys.Http.Usage;
+using ApiKeys.Pool;
+
+namespace ApiKeys.Gateway.Metrics;
+
+/// <summary>
+/// The <c>ApiKeys.Gateway</c> meter: requests by route, model, status and kind; tokens by model, client token and type;
+/// retries; request duration and time to first byte (histograms); cooldowns and disables by reason; keys by state and the
+/// seconds until the next key is free per model (gauges, read from the pool when scraped, so they hold for a Redis pool too).
+/// Models are labels only for the first <see cref="MaxModels"/> seen (then <c>other</c>): a client can name any model.
+/// </summary>
+internal sealed class GatewayMetrics : IDisposable
+{
+    public const string MeterName = "ApiKeys.Gateway";
+    public const int MaxModels = 64;
+
+    private static readonly string[] States = ["available", "cooling", "disabled", "busy"];
+    private static readonly double[] SecondsBuckets = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+
+    private readonly Meter _meter = new(MeterName, "1.0");
+    private readonly ConcurrentDictionary<string, byte> _models = new(StringComparer.Ordinal);
+    private readonly Counter<long> _requests;
+    private readonly Counter<long> _tokens;
+    private readonly Counter<long> _retries;
+    private readonly Histogram<double> _duration;
+    private readonly Histogram<double> _ttfb;
+    private readonly Counter<long> _cooldowns;
+    private readonly Counter<long> _disables;
+    private readonly GatewayBackend _backend;
+    private readonly TimeProvider _time;
+
+    public GatewayMetrics(GatewayBackend backend, TimeProvider time)
+    {
+        _backend = backend;
+        _time = time;
+        _requests = _meter.CreateCounter<long>("apikeys.gateway.requests", "{request}", "Requests through the gateway, by route, model, status and kind (Success, a failure kind, NoKey, Rejected, Cancelled).");
+        _tokens = _meter.CreateCounter<long>("apikeys.gateway.tokens", "{token}", "Tokens the API counted, by model, client token and type (input, output, cached, thinking).");
+        _retries = _meter.CreateCounter<long>("apikeys.gateway.retries", "{retry}", "Attempts after the first (each with another key), by route and model.");
+        _duration = _meter.CreateHistogram("apikeys.gateway.request.duration", "s", "From the request's start until its response ended.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = SecondsBuckets });
+        _ttfb = _meter.CreateHistogram("apikeys.gateway.time_to_first_byte", "s", "From the request's start until the first response byte went to the client.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = SecondsBuckets });
+        _cooldowns = _meter.CreateCounter<long>("apikeys.gateway.cooldowns", "{cooldown}", "Keys (or key x model) that started cooling down, by reason (the failure kind).");
+        _disables = _meter.CreateCounter<long>("apikeys.gateway.disables", "{disable}", "Keys (or key x model) disabled until revalidated, by reason (the failure kind).");
+        _meter.CreateObservableGauge("apikeys.gateway.keys", ObserveKeys, "{key}", "Keys by state: available, cooling, disabled, busy.");
+        _meter.CreateObservableGauge("apikeys.gateway.next_key_free", ObserveNextKey, "s", "Seconds until the next key is free, per model (0: one is free now; model=any: key-wide).");
+    }
+
+    /// <summary>A request ended.</summary>
+    public void Request(UsageRecord record)
+    {
+        string model = Model(record.Model);
+        string route = record.Route ?? "";
+        _requests.Add(1, new("route", route), new("model", model), new("status", record.Status), new("kind", record.Outcome));
+        if (record.Retries > 0)
+        {
+            _retries.Add(record.Retries, new KeyValuePair<string, object?>("route", route), new KeyValuePair<string, object?>("model", model));
+        }
+
+        _duration.Record(record.Latency.TotalSeconds, new KeyValuePair<string, object?>("route", route), new KeyValuePair<string, object?>("model", model));
+        if (record.TimeToFirstByte is { } ttfb)
+        {
+            _ttfb.Record(ttfb.TotalSeconds, new KeyValuePair<string, object?>("route", route), new KeyValuePair<string, object?>("model", model));
+        }
+
+        string token = record.TokenName ?? "";
+        Tokens(record.InputTokens, model, token, "input");
+        Tokens(record.OutputTokens, model, token, "output");
+        Tokens(record.CachedTokens, model, token, "cached");
+        Tokens(record.ThinkingTokens, model, token, "thinking");
+    }
+
+    /// <summary>A key changed (the pool's event).</summary>
+    public void KeyChanged(KeyEventArgs change)
+    {
+        var reason = new KeyValuePair<string, object?>("reason", change.Failure?.ToString() ?? "manual");
+        if (change.Kind == KeyEventKind.Cooling)
+        {
+            _cooldowns.Add(1, reason);
+        }
+        else if (change.Kind == KeyEventKind.Disabled)
+        {
+            _disables.Add(1, reason);
+        }
+    }
+
+    public void Dispose() => _meter.Dispose();
+
+    private void Tokens(long? count, string model, string token, string type)
+    {
+        if (count is > 0)
+        {
+            _tokens.Add(count.Value, new("model", model), new("token", token), new("type", type));
+        }
+    }
+
+    private string Model(string? model)
+    {
+        if (string.IsNullOrEmpty(model))
+        {
+            return "";
+        }
+
+        if (_models.ContainsKey(model) || (_models.Count < MaxModels && _models.TryAdd(model, 0)))
+        {
+            return model;
+        }
+
+        return "other";
+    }
+
+    private IEnumerable<Measurement<int>> ObserveKeys()
+    {
+        IReadOnlyList<KeyStatus> statuses;
+        try
+        {
+            statuses = _backend.Pool.GetStatuses();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Redis unreachable: no measurement (readyz says why).
+            return [];
+        }
+
+        var counts = new int[States.Length];
+        foreach (var status in statuses)
+        {
+            counts[status.Availability switch
+            {
+                KeyAvailability.Available or KeyAvailability.ModelBlocked => 0,
+                KeyAvailability.Cooling => 1,
+                KeyAvailability.Busy => 3,
+                _ => 2,
+            }]++;
+        }
+
+        return [.. States.Select((s, i) => new Measurement<int>(counts[i], new KeyValuePair<string, object?>("state", s)))];
+    }
+
+    private IEnumerable<Measurement<double>> ObserveNextKey()
+    {
+        var result = new List<Measurement<double>>();
+        var now = _time.GetUtcNow();
+        foreach (var model in _models.Keys.Where(m => m != "other").Prepend(null))
+        {
+            IReadOnlyList<KeyStatus> statuses;
+            try
+            {
+                statuses = _backend.Pool.GetStatuses(model);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                return result;
+            }
+
+            double? seconds = statuses.Any(s => s.Availability == KeyAvailability.Available)
+                ? 0
+                : statuses.Where(s => s.AvailableAt is not null).Select(s => (double?)Math.Max(0, (s.AvailableAt!.Value - now).TotalSeconds)).Min();
+            if (seconds is { } value)
+            {
+                result.Add(new Measurement<double>(value, new KeyValuePair<string, object?>("model", model ?? "any")));
+            }
+        }
+
+        return result;
+    }
+}

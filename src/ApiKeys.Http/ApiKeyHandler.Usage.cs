@@ -1,0 +1,34 @@
+using ApiKeys.Http.Usage;
+
+namespace ApiKeys.Http;
+
+public sealed partial class ApiKeyHandler
+{
+    /// <summary>
+    /// Sends with accounting when someone wants it (<see cref="ApiKeyHandlerOptions.UsageSink"/>, or a <see cref="UsageScope"/>
+    /// on the request): the attempts' keys and failures are noted by <see cref="SendCoreAsync"/>, the response's body is
+    /// tapped for token counts, and the record is finished when the body ends. Without either, nothing is measured.
+    /// </summary>
+    private async ValueTask<HttpResponseMessage> SendMeteredAsync(HttpRequestMessage request, bool async, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var usage = UsageMeter.Start(request, _options.UsageSink, _time, _logger);
+        if (usage is null)
+        {
+            return await SendCoreAsync(request, async, usage: null, cancellationToken).ConfigureAwait(false);
+        }
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await SendCoreAsync(request, async, usage, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            usage.Fail(e);
+            throw;
+        }
+
+        return usage.Complete(response);
+    }
+}

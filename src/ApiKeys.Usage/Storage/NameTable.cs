@@ -1,0 +1,79 @@
+using Microsoft.Data.Sqlite;
+
+namespace ApiKeys.Usage.Storage;
+
+/// <summary>The small integers that stand for dimension values (key ids, models, token names, routes, outcomes) in the file; 0 is "". Not thread-safe.</summary>
+internal sealed class NameTable(SqliteConnection connection)
+{
+    private readonly Dictionary<string, long> _ids = new(StringComparer.Ordinal) { [""] = 0 };
+    private readonly Dictionary<long, string> _names = new() { [0] = "" };
+
+    /// <summary>The id of <paramref name="name"/>, added to the file when new (inside the writer's transaction).</summary>
+    public long IdOf(string name, SqliteTransaction transaction)
+    {
+        if (_ids.TryGetValue(name, out long id))
+        {
+            return id;
+        }
+
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "INSERT INTO names(name) VALUES ($name) ON CONFLICT(name) DO UPDATE SET name = excluded.name RETURNING id";
+        command.Parameters.AddWithValue("$name", name);
+        id = (long)command.ExecuteScalar()!;
+        _ids[name] = id;
+        _names[id] = name;
+        return id;
+    }
+
+    /// <summary>The id of <paramref name="name"/> if the file has it (for filters), else null.</summary>
+    public long? Find(string name)
+    {
+        if (_ids.TryGetValue(name, out long id))
+        {
+            return id;
+        }
+
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id FROM names WHERE name = $name";
+        command.Parameters.AddWithValue("$name", name);
+        if (command.ExecuteScalar() is long found)
+        {
+            _ids[name] = found;
+            _names[found] = name;
+            return found;
+        }
+
+        return null;
+    }
+
+    /// <summary>The name of <paramref name="id"/> (names written since the last read are loaded on demand).</summary>
+    public string NameOf(long id)
+    {
+        if (_names.TryGetValue(id, out var name))
+        {
+            return name;
+        }
+
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id, name FROM names WHERE id >= $from";
+        command.Parameters.AddWithValue("$from", _names.Keys.Max() + 1);
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            _names[reader.GetInt64(0)] = reader.GetString(1);
+            _ids[reader.GetString(1)] = reader.GetInt64(0);
+        }
+
+        return _names.TryGetValue(id, out name) ? name : "?";
+    }
+
+    /// <summary>Forgets the cache (after a failed transaction, whose new names were rolled back).</summary>
+    public void Reset()
+    {
+        _ids.Clear();
+        _names.Clear();
+        _ids[""] = 0;
+        _names[0] = "";
+    }
+}
