@@ -94,7 +94,8 @@ public sealed partial class ApiKeyManager : IKeyPool, IDisposable
         _notifier.ObserveKeys(() => GetStatuses());
         if (store is not MemoryKeyStore)
         {
-            _syncLoop = Task.Run(SyncLoopAsync);
+            _syncLoop = new StoreSyncLoop(() => Sync(throwOnError: false), SyncLoopFailed, _options.SyncInterval, _time);
+            _syncLoop.Start();
         }
     }
 
@@ -167,16 +168,7 @@ public sealed partial class ApiKeyManager : IKeyPool, IDisposable
             return;
         }
 
-        _stop.Cancel();
-        try
-        {
-            _syncLoop?.Wait(TimeSpan.FromSeconds(10));
-        }
-        catch (AggregateException)
-        {
-            // The loop ends by cancellation.
-        }
-
+        _syncLoop?.Stop(TimeSpan.FromSeconds(10));
         try
         {
             Sync(throwOnError: false);
@@ -185,8 +177,7 @@ public sealed partial class ApiKeyManager : IKeyPool, IDisposable
         {
             _notifier.Dispose();
             _store.Dispose();
-            _stop.Dispose();
-            _syncSignal.Dispose();
+            _syncLoop?.Dispose();
         }
     }
 
