@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using System.Runtime.ExceptionServices;
 using ApiKeys.Http.Classification;
 using ApiKeys.Http.Usage;
 using ApiKeys.Pool;
@@ -105,59 +104,10 @@ public sealed partial class ApiKeyHandler : DelegatingHandler
 
             last?.Dispose();
             last = null;
-            HttpResponseMessage? response = null;
-            KeyFailure? failure;
-            ExceptionDispatchInfo? error = null;
-            using (lease)
+            var (response, failure, error) = await AttemptAsync(request, lease, model, usage, async, cancellationToken).ConfigureAwait(false);
+            if (failure is null)
             {
-                using var timeout = _options.AttemptTimeout is { } t ? new CancellationTokenSource(t, _time) : null;
-                using var linked = timeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-                var token = linked?.Token ?? cancellationToken;
-                try
-                {
-                    usage?.Attempt(lease.KeyId);
-                    ApplyKey(request, lease.Key);
-                    response = async ? await base.SendAsync(request, token).ConfigureAwait(false) : base.Send(request, token);
-                    failure = response.IsSuccessStatusCode
-                        ? null
-                        : _classifier.Classify(response, await ReadErrorBodyAsync(response, async, lease.Key, token).ConfigureAwait(false), model);
-                }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-                {
-                    // The caller gave up (or HttpClient.Timeout struck): the key is released with no strike.
-                    response?.Dispose();
-                    Log.AttemptCancelled(_logger, lease.KeyId, lease.Mask);
-                    throw;
-                }
-                catch (Exception ex) when (IsTransport(ex))
-                {
-                    response?.Dispose();
-                    response = null;
-                    failure = _classifier.ClassifyException(ex);
-                    error = ExceptionDispatchInfo.Capture(ex);
-                }
-                catch
-                {
-                    // A classifier or body reader that throws must not leak the connection.
-                    response?.Dispose();
-                    throw;
-                }
-                finally
-                {
-                    RemoveKey(request);
-                }
-
-                usage?.Result(failure);
-
-                // Outside the attempt's try: a pool whose report throws (a backend's error) neither loses a
-                // successful response nor turns into a second report.
-                if (failure is null)
-                {
-                    Report(lease, null);
-                    return response!;
-                }
-
-                Report(lease, failure);
+                return response!;
             }
 
             bool again = attempt < _options.MaxAttempts && replayable && failure.ShouldRetryOnAnotherKey;
