@@ -88,7 +88,10 @@ public static class GatewayApp
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(new GatewayConsoleLoggerProvider(redactor));
         // The hosting layer's "Request starting" lines carry URLs with their query (?key=...): the access log replaces them.
-        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        // None, not Warning: while any level of this category is on, the host starts an Activity and a log scope for every
+        // request (and HttpClient then a child Activity and a traceparent header upstream), which nothing here reads. An
+        // OpenTelemetry listener, when one is added, still gets its activities.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
 
         // TLS from configuration (Kestrel:Endpoints:...:Certificate), which the slim builder leaves out unless asked.
         builder.WebHost.UseKestrelHttpsConfiguration();

@@ -163,4 +163,27 @@ public sealed class ForwardingTests(GatewayFixture fixture) : IClassFixture<Gate
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("?alt=json", _h.Server.Requests.Last().Query);
     }
+
+    [Fact]
+    public async Task Headers_NamedInConnection_StrippedEachWay()
+    {
+        foreach (var key in _h.Keys)
+        {
+            _h.Server.Always(key, FakeReply.WithHeaders(FakeReply.Ok(), ("Connection", "x-upstream-hop"), ("x-upstream-hop", "1"), ("x-upstream-kept", "1")));
+        }
+
+        using var request = _h.Gemini("v1beta/models/gemini-2.5-flash:generateContent");
+        request.Headers.Connection.Add("x-client-hop");
+        request.Headers.TryAddWithoutValidation("x-client-hop", "1");
+        request.Headers.TryAddWithoutValidation("x-client-kept", "1");
+
+        using var response = await _h.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var seen = _h.Server.Requests.Last().Headers;
+        Assert.False(seen.ContainsKey("x-client-hop"), "a header the client's Connection named went upstream");
+        Assert.Equal("1", seen["x-client-kept"]);
+        Assert.False(response.Headers.Contains("x-upstream-hop"), "a header the upstream's Connection named reached the client");
+        Assert.Equal("1", response.Headers.GetValues("x-upstream-kept").Single());
+    }
 }

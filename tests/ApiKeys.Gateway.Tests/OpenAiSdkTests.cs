@@ -57,6 +57,30 @@ public sealed class OpenAiSdkTests(GatewayFixture fixture) : IClassFixture<Gatew
     }
 
     [Fact]
+    public async Task Chat_KeyRateLimitedOnTheBodysModel_StillServesAnotherModel()
+    {
+        // A bare 429 names no model: only the lease's model (the body's "model", as the gateway read it) is cooled.
+        await using var h = await GatewayHarness.StartAsync(keys: 2);
+        h.Server.Script(h.Keys[0], FakeReply.ErrorArray("429-bare"));
+        var flash = new ChatClient("gemini-2.5-flash", new ApiKeyCredential(h.Token), Options(h, "v1/"));
+        var pro = new ChatClient("gemini-2.5-pro", new ApiKeyCredential(h.Token), Options(h, "v1/"));
+
+        for (int i = 0; i < 3; i++)
+        {
+            await flash.CompleteChatAsync([new UserChatMessage("hi")]);
+        }
+
+        for (int i = 0; i < 3; i++)
+        {
+            await pro.CompleteChatAsync([new UserChatMessage("hi")]);
+        }
+
+        var first = h.Server.Requests.Where(r => r.Authorization == "Bearer " + h.Keys[0]).ToList();
+        Assert.Single(first, r => r.Body.Contains("gemini-2.5-flash", StringComparison.Ordinal));
+        Assert.Contains(first, r => r.Body.Contains("gemini-2.5-pro", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Chat_InvalidToken_401AsTheSdkExpects()
     {
         var chat = Chat("v1/", "sk-not-a-gateway-token-0000000000");
@@ -79,9 +103,11 @@ public sealed class OpenAiSdkTests(GatewayFixture fixture) : IClassFixture<Gatew
 
     private ChatClient Chat(string path, string token) => new("gemini-2.5-flash", new ApiKeyCredential(token), Options(path));
 
-    private OpenAIClientOptions Options(string path) => new()
+    private OpenAIClientOptions Options(string path) => Options(_h, path);
+
+    private static OpenAIClientOptions Options(GatewayHarness h, string path) => new()
     {
-        Endpoint = new Uri(_h.Gateway.BaseAddress, path),
+        Endpoint = new Uri(h.Gateway.BaseAddress, path),
         // The test sees each answer as the gateway gave it: no retries by the SDK.
         RetryPolicy = new ClientRetryPolicy(0),
     };

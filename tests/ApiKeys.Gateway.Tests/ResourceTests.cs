@@ -74,6 +74,42 @@ public sealed class ResourceTests
     }
 
     [Fact]
+    public async Task Owners_AfterARestart_StillSendEveryUseWithTheCreatingKey()
+    {
+        await using var h = await GatewayHarness.StartAsync(keys: 3);
+        using var created = await h.SendAsync(h.Gemini("v1beta/cachedContents", "{\"model\":\"models/gemini-2.5-flash\",\"contents\":[]}"));
+        string cached = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("name").GetString()!;
+        string cacheOwner = h.Server.Requests.Last().GoogKey!;
+        using var upload = h.Gemini("upload/v1beta/files", "one part");
+        upload.Headers.TryAddWithoutValidation("X-Goog-Upload-Protocol", "multipart");
+        using var uploaded = await h.SendAsync(upload);
+        string file = JsonDocument.Parse(await uploaded.Content.ReadAsStringAsync()).RootElement.GetProperty("file").GetProperty("name").GetString()!;
+        string fileOwner = h.Server.Requests.Last().GoogKey!;
+        Assert.Equal(0, await h.Gateway.StopAsync());
+        int before = h.Server.Requests.Count;
+
+        await using var restarted = await GatewayProcess.StartAsync(h.Store.Path, h.Server.BaseAddress);
+        for (int i = 0; i < 4; i++)
+        {
+            using var generate = h.Gemini("v1beta/models/gemini-2.5-flash:generateContent", "{\"cachedContent\":\"" + cached + "\",\"contents\":[]}");
+            using var withCache = await restarted.Client.SendAsync(generate);
+            using var get = h.Gemini("v1beta/" + file, body: null);
+            using var fileGot = await restarted.Client.SendAsync(get);
+            Assert.Equal(HttpStatusCode.OK, withCache.StatusCode);
+            Assert.Equal(HttpStatusCode.OK, fileGot.StatusCode);
+        }
+
+        var after = h.Server.Requests.Skip(before).ToList();
+        Assert.Equal(8, after.Count);
+        Assert.All(after.Where(r => r.Path.EndsWith(":generateContent", StringComparison.Ordinal)), r => Assert.Equal(cacheOwner, r.GoogKey));
+        Assert.All(after.Where(r => r.Path.EndsWith(file, StringComparison.Ordinal)), r => Assert.Equal(fileOwner, r.GoogKey));
+        string saved = await File.ReadAllTextAsync(Path.Combine(h.Store.Path, Gateway.Resources.JsonResourceOwners.FileName));
+        Assert.Contains(cached, saved, StringComparison.Ordinal);
+        Assert.Contains(Keys.KeyIds.For(cacheOwner), saved, StringComparison.Ordinal);
+        TestKeys.AssertNoSecret(saved, "the resource owners file");
+    }
+
+    [Fact]
     public async Task PinnedKey_Fails_ErrorPassesThroughMaskedAndTheKeyIsCharged()
     {
         await using var h = await GatewayHarness.StartAsync(keys: 2);

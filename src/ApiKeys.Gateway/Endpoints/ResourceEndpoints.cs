@@ -44,6 +44,8 @@ internal static class ResourceEndpoints
         new($"{collection}.{method.ToLowerInvariant()}", RouteFlavor.Gemini, $"{version}/{collection}/{GeminiEndpoints.Escape(name)}")
         {
             Resource = $"{collection}/{name}",
+            // A PATCH of a cached content's ttl answers with its new expireTime: remembered until then.
+            Creates = HttpMethods.IsPatch(method),
             Deletes = HttpMethods.IsDelete(method),
         };
 }

@@ -18,7 +18,8 @@ internal sealed class AttemptRecorder(HttpMessageInvoker upstream) : HttpMessage
             context.Attempts++;
             if (KeyOf(request) is { } key)
             {
-                context.KeyId = _ids.Count < 100_000 ? _ids.GetOrAdd(key, KeyIds.For) : KeyIds.For(key);
+                // Count (which takes every lock of the dictionary) only when the key is new to it.
+                context.KeyId = _ids.TryGetValue(key, out var id) ? id : _ids.Count < 100_000 ? _ids.GetOrAdd(key, KeyIds.For) : KeyIds.For(key);
             }
         }
 

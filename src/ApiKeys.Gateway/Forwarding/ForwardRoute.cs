@@ -11,7 +11,10 @@ public sealed record ForwardRoute(string Name, RouteFlavor Flavor, string Upstre
     /// <summary>The resource the path names (<c>files/x</c>, <c>cachedContents/x</c>, <c>upload:ID</c>): it goes with the key that created it.</summary>
     public string? Resource { get; init; }
 
-    /// <summary>Whether a success creates a resource (its name, or an upload's address, is remembered with the key).</summary>
+    /// <summary>
+    /// Whether a success creates a resource, or renews it (a PATCH of a cached content's <c>ttl</c>): its name, or an upload's
+    /// address, is remembered with the key, until the end the answer names.
+    /// </summary>
     public bool Creates { get; init; }
 
     /// <summary>Whether a success deletes <see cref="Resource"/>.</summary>

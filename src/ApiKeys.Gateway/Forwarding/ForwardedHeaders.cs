@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using Microsoft.Extensions.Primitives;
 
 namespace ApiKeys.Gateway.Forwarding;
 
@@ -21,9 +22,35 @@ internal static class ForwardedHeaders
         "Authorization", ClientCredential.GoogApiKey, "Accept-Encoding", "Cookie",
     }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Whether a request header goes upstream.</summary>
-    public static bool ToUpstream(string name) => !HopByHop.Contains(name) && !NotUpstream.Contains(name);
+    /// <summary>Whether a request header goes upstream; <paramref name="connection"/> is the request's <c>Connection</c> header.</summary>
+    public static bool ToUpstream(string name, StringValues connection) =>
+        !HopByHop.Contains(name) && !NotUpstream.Contains(name) && !NamedIn(connection, name);
 
-    /// <summary>Whether a response header goes to the client.</summary>
-    public static bool ToClient(string name) => !HopByHop.Contains(name);
+    /// <summary>Whether a response header goes to the client; <paramref name="connection"/> is the response's <c>Connection</c> header.</summary>
+    public static bool ToClient(string name, StringValues connection) => !HopByHop.Contains(name) && !NamedIn(connection, name);
+
+    /// <summary>
+    /// Whether a <c>Connection</c> header (each value a comma-separated list) names <paramref name="name"/>: such a header is
+    /// hop-by-hop for that message alone (RFC 9110 7.6.1), meant for the gateway, not for the next hop.
+    /// </summary>
+    public static bool NamedIn(StringValues connection, string name)
+    {
+        foreach (var value in connection)
+        {
+            if (value is null)
+            {
+                continue;
+            }
+
+            foreach (var range in value.AsSpan().Split(','))
+            {
+                if (value.AsSpan()[range].Trim(" \t").Equals(name, StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
 }

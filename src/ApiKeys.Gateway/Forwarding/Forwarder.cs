@@ -40,7 +40,7 @@ internal sealed class Forwarder
         _logger = logger;
         _streamer = new ResponseStreamer(upstream, time, logger);
         _pinned = new PinnedSender(backend, upstream);
-        _resources = new ResourceRecorder(backend.Owners, _upstreamUri);
+        _resources = new ResourceRecorder(backend.Owners, _upstreamUri, time);
     }
 
     public async Task ForwardAsync(HttpContext http, ForwardRoute route)

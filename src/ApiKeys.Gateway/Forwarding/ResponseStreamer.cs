@@ -1,6 +1,7 @@
 using System.Buffers;
 using ApiKeys.Gateway.Logging;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Primitives;
 
 namespace ApiKeys.Gateway.Forwarding;
 
@@ -21,8 +22,9 @@ internal sealed class ResponseStreamer(UpstreamClient upstream, TimeProvider tim
         var client = http.Response;
         client.StatusCode = (int)response.StatusCode;
         context.Status = client.StatusCode;
-        CopyHeaders(response.Headers, client.Headers);
-        CopyHeaders(response.Content.Headers, client.Headers);
+        var connection = response.Headers.NonValidated.TryGetValues("Connection", out var named) ? new StringValues([.. named]) : StringValues.Empty;
+        CopyHeaders(response.Headers, client.Headers, connection);
+        CopyHeaders(response.Content.Headers, client.Headers, connection);
         client.Headers["X-Accel-Buffering"] = "no";
         if (!response.IsSuccessStatusCode)
         {
@@ -96,13 +98,14 @@ internal sealed class ResponseStreamer(UpstreamClient upstream, TimeProvider tim
         }
     }
 
-    private static void CopyHeaders(System.Net.Http.Headers.HttpHeaders from, IHeaderDictionary to)
+    private static void CopyHeaders(System.Net.Http.Headers.HttpHeaders from, IHeaderDictionary to, StringValues connection)
     {
-        foreach (var header in from)
+        // As the upstream sent them (NonValidated): nothing is parsed only to be written out again.
+        foreach (var (name, values) in from.NonValidated)
         {
-            if (ForwardedHeaders.ToClient(header.Key))
+            if (ForwardedHeaders.ToClient(name, connection))
             {
-                to[header.Key] = header.Value.ToArray();
+                to[name] = values.Count == 1 ? new StringValues(values.ToString()) : new StringValues([.. values]);
             }
         }
     }

@@ -42,14 +42,12 @@ internal sealed class UpstreamClient : IDisposable
         _pool = new HttpMessageInvoker(_sockets, disposeHandler: false);
         Classifier = new GeminiResponseClassifier(time);
         var logger = loggers.CreateLogger<ApiKeyHandler>();
-        _gemini = Chain(backend, Handler(KeyPlacement.GoogApiKeyHeader, o), logger, time);
-        // Google's OpenAI-compatible endpoint answers with Gemini's errors: the Gemini classifier reads them (also wrapped
-        // in a JSON array), with the key sent as Bearer. When ApiKeyHandlerOptions gains its preset for this endpoint, this
-        // is that preset.
-        _openAi = Chain(backend, Handler(KeyPlacement.BearerToken, o, Classifier), logger, time);
+        _gemini = Chain(backend, Handler(o), logger, time);
+        // Google's OpenAI-compatible endpoint: the key as Bearer, answers read as Gemini's (also wrapped in a JSON array).
+        _openAi = Chain(backend, Handler(o).UseGeminiOpenAICompatibility(), logger, time);
     }
 
-    /// <summary>Reads upstream errors (to name their kind for the client).</summary>
+    /// <summary>Reads upstream errors to name their kind for the client, and the answers to requests sent with a given key (<see cref="SendDirectAsync"/>).</summary>
     public IResponseClassifier Classifier { get; }
 
     /// <summary>Sends <paramref name="request"/> with a key of the pool (the API's way of carrying it).</summary>
@@ -69,10 +67,13 @@ internal sealed class UpstreamClient : IDisposable
         _sockets.Dispose();
     }
 
-    private static ApiKeyHandlerOptions Handler(KeyPlacement placement, GatewayOptions o, IResponseClassifier? classifier = null) => new()
+    /// <summary>
+    /// The handler's options for Gemini's own API (the key in <c>x-goog-api-key</c>). The model is the one the gateway
+    /// decided (from the path, or the body on the OpenAI-compatible routes) and checked the client's token against: the
+    /// lease is taken for that same model, and the body is not scanned a second time.
+    /// </summary>
+    private static ApiKeyHandlerOptions Handler(GatewayOptions o) => new()
     {
-        Placement = placement,
-        Classifier = classifier,
         MaxAttempts = o.MaxAttempts,
         BaseBackoff = o.RetryBackoff,
         WhenNoKey = NoKeyBehavior.Throw,

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Microsoft.Extensions.Primitives;
 
 namespace ApiKeys.Gateway.Forwarding;
 
@@ -8,7 +9,7 @@ internal static class UpstreamRequest
 {
     public static HttpRequestMessage Create(HttpRequest request, Uri upstream, ForwardRoute route, ReadOnlyMemory<byte> body, ForwardContext context)
     {
-        var message = new HttpRequestMessage(new HttpMethod(request.Method), new Uri(upstream, route.UpstreamPath + QueryWithoutKey(request.QueryString.Value)));
+        var message = new HttpRequestMessage(HttpMethod.Parse(request.Method), new Uri(upstream, route.UpstreamPath + QueryWithoutKey(request.QueryString.Value)));
         if (upstream.Scheme == Uri.UriSchemeHttps)
         {
             // Google speaks HTTP/2: one connection carries many streams.
@@ -21,10 +22,11 @@ internal static class UpstreamRequest
             message.Content = new ReadOnlyMemoryContent(body);
         }
 
+        var connection = request.Headers.Connection;
         foreach (var header in request.Headers)
         {
             // The client's token goes nowhere upstream, whatever header a client put it in.
-            if (!ForwardedHeaders.ToUpstream(header.Key) || header.Value.Any(v => v?.Contains(Tokens.ClientTokenFormat.Prefix, StringComparison.Ordinal) == true))
+            if (!ForwardedHeaders.ToUpstream(header.Key, connection) || HoldsToken(header.Value))
             {
                 continue;
             }
@@ -38,6 +40,19 @@ internal static class UpstreamRequest
         message.Options.Set(ForwardContext.OptionKey, context);
         message.Options.Set(Http.Usage.UsageScope.OptionKey, context.Usage);
         return message;
+    }
+
+    private static bool HoldsToken(StringValues values)
+    {
+        foreach (var value in values)
+        {
+            if (value?.Contains(Tokens.ClientTokenFormat.Prefix, StringComparison.Ordinal) == true)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The query string without <c>key</c> (the client's token; the pool's key goes in a header, never in a URL).</summary>

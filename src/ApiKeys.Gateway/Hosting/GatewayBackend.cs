@@ -9,9 +9,10 @@ using StackExchange.Redis;
 namespace ApiKeys.Gateway.Hosting;
 
 /// <summary>
-/// What the gateway serves from: the key pool, the client tokens and their limits. Embedded: the JSON store in the store
-/// directory (<see cref="ApiKeyManager"/>), tokens in a 0600 file beside it, limits in memory. With Redis: the keys still
-/// come from the store, their state, the tokens and the limits live in Redis, shared by every gateway on the same pool.
+/// What the gateway serves from: the key pool, the client tokens and their limits, the owners of files and cached contents.
+/// Embedded: the JSON store in the store directory (<see cref="ApiKeyManager"/>), tokens and resource owners in 0600 files
+/// beside it, limits in memory. With Redis: the keys still come from the store; their state, the tokens, the limits and the
+/// resource owners live in Redis, shared by every gateway on the same pool.
 /// </summary>
 internal sealed class GatewayBackend : IDisposable
 {
@@ -51,7 +52,8 @@ internal sealed class GatewayBackend : IDisposable
         if (string.IsNullOrWhiteSpace(options.Redis))
         {
             var manager = new ApiKeyManager(store, poolOptions, loggers.CreateLogger<ApiKeyManager>(), time);
-            return new GatewayBackend(manager, new JsonClientTokenStore(directory, time), new MemoryClientLimiter(), new MemoryResourceOwners(time), null, directory,
+            return new GatewayBackend(manager, new JsonClientTokenStore(directory, time), new MemoryClientLimiter(),
+                new JsonResourceOwners(directory, time, loggers.CreateLogger<JsonResourceOwners>()), null, directory,
                 $"JSON store {directory} ({manager.Count} keys)");
         }
 
@@ -102,6 +104,7 @@ internal sealed class GatewayBackend : IDisposable
         (Pool as IDisposable)?.Dispose();
         (Tokens as IDisposable)?.Dispose();
         (Limits as IDisposable)?.Dispose();
+        (Owners as IDisposable)?.Dispose();
         Redis?.Dispose();
     }
 

@@ -36,4 +36,12 @@ internal static partial class GatewayLog
     [LoggerMessage(EventId = 3008, EventName = "NoClientTokens", Level = LogLevel.Warning,
         Message = "No client token exists yet: every request will be refused (401). Create one with: apikeys token create --name NAME")]
     public static partial void NoClientTokens(ILogger logger);
+
+    [LoggerMessage(EventId = 3009, EventName = "ResourceOwnersNotSaved", Level = LogLevel.Warning,
+        Message = "Which key owns a file or cached content could not be saved ({Message}); it is kept in memory and saved with the next change")]
+    public static partial void ResourceOwnersNotSaved(ILogger logger, string message);
+
+    [LoggerMessage(EventId = 3010, EventName = "ResourceOwnersUnreadable", Level = LogLevel.Error,
+        Message = "The resource owners file cannot be read ({Message}); what was read before serves, and the file is not overwritten")]
+    public static partial void ResourceOwnersUnreadable(ILogger logger, string message);
 }

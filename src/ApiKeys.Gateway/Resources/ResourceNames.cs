@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -7,8 +8,14 @@ namespace ApiKeys.Gateway.Resources;
 /// <summary>Finds the names of Gemini resources in bodies: the ones a request uses, and the one a response created.</summary>
 internal static partial class ResourceNames
 {
-    /// <summary>How long an uploaded file lives at Google (48 hours); cached contents are remembered as long.</summary>
-    public static readonly TimeSpan Lifetime = TimeSpan.FromHours(48);
+    /// <summary>
+    /// How long a resource is remembered when its answer names no end: an uploaded file lives 48 hours at Google; a cached
+    /// content's answer always carries its <c>expireTime</c>. Remembering too long is harmless (the name is never reused).
+    /// </summary>
+    public static readonly TimeSpan DefaultLifetime = TimeSpan.FromHours(48);
+
+    /// <summary>Added to the end a response names, for a clock here slightly behind Google's.</summary>
+    public static readonly TimeSpan ClockSlack = TimeSpan.FromMinutes(5);
 
     /// <summary>The resources a request body names (<c>cachedContents/x</c>, <c>files/x</c> also inside a file URI).</summary>
     public static IReadOnlyList<string> UsedBy(ReadOnlySpan<byte> body)
@@ -21,8 +28,11 @@ internal static partial class ResourceNames
         return [.. Named().Matches(Encoding.UTF8.GetString(body)).Select(m => m.Value).Distinct(StringComparer.Ordinal)];
     }
 
-    /// <summary>The resource a JSON response created: its <c>name</c>, or <c>file.name</c> (an upload's answer).</summary>
-    public static string? CreatedBy(ReadOnlySpan<byte> json)
+    /// <summary>
+    /// The resource a JSON response created or renewed: its <c>name</c>, or <c>file.name</c> (an upload's answer), with when
+    /// it ends when the response says (a cached content's <c>expireTime</c>, a file's <c>expirationTime</c>).
+    /// </summary>
+    public static CreatedResource? CreatedBy(ReadOnlySpan<byte> json)
     {
         try
         {
@@ -34,14 +44,23 @@ internal static partial class ResourceNames
                 root = file;
             }
 
-            return root.ValueKind == JsonValueKind.Object && root.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String
-                && Named().IsMatch(name.GetString()!) ? name.GetString() : null;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String
+                || !Named().IsMatch(name.GetString()!))
+            {
+                return null;
+            }
+
+            return new CreatedResource(name.GetString()!, Time(root, "expireTime") ?? Time(root, "expirationTime"));
         }
         catch (JsonException)
         {
             return null;
         }
     }
+
+    private static DateTimeOffset? Time(JsonElement e, string property) =>
+        e.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String
+        && DateTimeOffset.TryParse(value.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) ? time : null;
 
     [GeneratedRegex("(?:cachedContents|files)/[A-Za-z0-9_-]+", RegexOptions.CultureInvariant)]
     private static partial Regex Named();

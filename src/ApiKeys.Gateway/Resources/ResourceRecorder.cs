@@ -7,7 +7,7 @@ namespace ApiKeys.Gateway.Resources;
 /// (in its path or body); after a success, remembers what a response created (a file, a cached content, an upload in
 /// progress, whose address is rewritten to the gateway's) with the key that made it.
 /// </summary>
-internal sealed class ResourceRecorder(IResourceOwners owners, Uri upstream)
+internal sealed class ResourceRecorder(IResourceOwners owners, Uri upstream, TimeProvider time)
 {
     public const string UploadUrlHeader = "x-goog-upload-url";
     private const int MaxCreatedBody = 1024 * 1024;
@@ -36,7 +36,7 @@ internal sealed class ResourceRecorder(IResourceOwners owners, Uri upstream)
         return null;
     }
 
-    /// <summary>After the answer: remembers what it created, forgets what it deleted.</summary>
+    /// <summary>After the answer: remembers what it created or renewed (until the end the answer names), forgets what it deleted.</summary>
     public async Task RecordAsync(HttpContext http, HttpResponseMessage response, ForwardContext context)
     {
         if (!response.IsSuccessStatusCode || context.KeyId is not { } keyId)
@@ -65,7 +65,11 @@ internal sealed class ResourceRecorder(IResourceOwners owners, Uri upstream)
             byte[] json = await response.Content.ReadAsByteArrayAsync(http.RequestAborted).ConfigureAwait(false);
             if (ResourceNames.CreatedBy(json) is { } created)
             {
-                await owners.RememberAsync(created, keyId, ResourceNames.Lifetime, http.RequestAborted).ConfigureAwait(false);
+                var lifetime = created.Expires is { } end ? end - time.GetUtcNow() + ResourceNames.ClockSlack : ResourceNames.DefaultLifetime;
+                if (lifetime > TimeSpan.Zero)
+                {
+                    await owners.RememberAsync(created.Name, keyId, lifetime, http.RequestAborted).ConfigureAwait(false);
+                }
             }
 
             var replay = new ByteArrayContent(json);

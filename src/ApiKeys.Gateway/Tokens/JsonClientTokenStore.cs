@@ -1,3 +1,5 @@
+using ApiKeys.Gateway.Storage;
+
 namespace ApiKeys.Gateway.Tokens;
 
 /// <summary>
@@ -19,7 +21,7 @@ public sealed class JsonClientTokenStore : IClientTokenStore, IDisposable
 
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
-    private Loaded _loaded = new(default, default, TokenMatcher.Empty, null, null);
+    private Loaded _loaded = new(default, TokenMatcher.Empty, null, null);
 
     /// <summary>Opens the tokens of the store in <paramref name="directory"/> (nothing is read or created yet).</summary>
     public JsonClientTokenStore(string directory, TimeProvider? timeProvider = null)
@@ -128,23 +130,25 @@ public sealed class JsonClientTokenStore : IClientTokenStore, IDisposable
         lock (_gate)
         {
             _loaded.Hasher?.Dispose();
-            _loaded = new(default, default, TokenMatcher.Empty, null, null);
+            _loaded = new(default, TokenMatcher.Empty, null, null);
         }
     }
 
-    /// <summary>What the files hold now: read again when the tokens file or the secret changed since the last look.</summary>
+    /// <summary>
+    /// What the files hold now: read again when the tokens file changed since the last look (one stat per request). The
+    /// secret is read with it: the secret is written only by a create, which then writes the tokens file.
+    /// </summary>
     private Loaded Current()
     {
-        var stamp = Stamp.Of(TokensPath);
-        var secretStamp = Stamp.Of(SecretPath);
+        var stamp = FileStamp.Of(TokensPath);
         var loaded = Volatile.Read(ref _loaded);
-        if (loaded.Tokens == stamp && loaded.Secret == secretStamp)
+        if (loaded.Tokens == stamp)
         {
             return loaded;
         }
 
         // The previous hasher is not disposed here: a request may still be matching with it (it is only garbage).
-        var fresh = Load(stamp, secretStamp);
+        var fresh = Load(stamp);
         lock (_gate)
         {
             _loaded = fresh;
@@ -153,11 +157,11 @@ public sealed class JsonClientTokenStore : IClientTokenStore, IDisposable
         return fresh;
     }
 
-    private Loaded Load(Stamp stamp, Stamp secretStamp)
+    private Loaded Load(FileStamp stamp)
     {
         if (!stamp.Exists)
         {
-            return new(stamp, secretStamp, TokenMatcher.Empty, null, null);
+            return new(stamp, TokenMatcher.Empty, null, null);
         }
 
         try
@@ -165,25 +169,25 @@ public sealed class JsonClientTokenStore : IClientTokenStore, IDisposable
             var tokens = TokensFile.Read(File.ReadAllBytes(TokensPath), TokensPath);
             if (tokens.Count == 0)
             {
-                return new(stamp, secretStamp, TokenMatcher.Empty, null, null);
+                return new(stamp, TokenMatcher.Empty, null, null);
             }
 
-            if (!secretStamp.Exists)
+            if (!File.Exists(SecretPath))
             {
-                return Failed(stamp, secretStamp, $"{SecretPath} is missing, so no token of {TokensPath} can be checked; create the tokens again (apikeys token create).");
+                return Failed(stamp, $"{SecretPath} is missing, so no token of {TokensPath} can be checked; create the tokens again (apikeys token create).");
             }
 
             var hasher = new TokenHasher(ReadSecret());
-            return new(stamp, secretStamp, new TokenMatcher(hasher, tokens), hasher, null);
+            return new(stamp, new TokenMatcher(hasher, tokens), hasher, null);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or FormatException)
         {
             // Fail closed: a tokens file that cannot be read lets nobody in (a revoked token must never come back).
-            return Failed(stamp, secretStamp, e.Message);
+            return Failed(stamp, e.Message);
         }
     }
 
-    private static Loaded Failed(Stamp stamp, Stamp secretStamp, string error) => new(stamp, secretStamp, TokenMatcher.Empty, null, error);
+    private static Loaded Failed(FileStamp stamp, string error) => new(stamp, TokenMatcher.Empty, null, error);
 
     private List<ClientToken> ReadTokens() =>
         File.Exists(TokensPath) ? TokensFile.Read(File.ReadAllBytes(TokensPath), TokensPath) : [];
@@ -211,15 +215,5 @@ public sealed class JsonClientTokenStore : IClientTokenStore, IDisposable
         return secret;
     }
 
-    /// <summary>A file's size and time: the tokens file is replaced by rename, so any change shows here.</summary>
-    private readonly record struct Stamp(bool Exists, long Length, long Ticks)
-    {
-        public static Stamp Of(string path)
-        {
-            var info = new FileInfo(path);
-            return info.Exists ? new Stamp(true, info.Length, info.LastWriteTimeUtc.Ticks) : default;
-        }
-    }
-
-    private sealed record Loaded(Stamp Tokens, Stamp Secret, TokenMatcher Matcher, TokenHasher? Hasher, string? Error);
+    private sealed record Loaded(FileStamp Tokens, TokenMatcher Matcher, TokenHasher? Hasher, string? Error);
 }

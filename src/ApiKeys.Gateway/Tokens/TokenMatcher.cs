@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+
 namespace ApiKeys.Gateway.Tokens;
 
 /// <summary>
@@ -9,10 +11,14 @@ internal sealed class TokenMatcher
     private readonly TokenHasher? _hasher;
     private readonly ClientToken[] _tokens;
 
+    // The stored HMACs as bytes, decoded once (null: not a valid HMAC, never matches).
+    private readonly byte[]?[] _hashes;
+
     public TokenMatcher(TokenHasher? hasher, IEnumerable<ClientToken> tokens)
     {
         _hasher = hasher;
         _tokens = [.. tokens];
+        _hashes = [.. _tokens.Select(t => TokenHasher.FromHex(t.Hash))];
     }
 
     public static TokenMatcher Empty { get; } = new(null, []);
@@ -26,13 +32,14 @@ internal sealed class TokenMatcher
             return null;
         }
 
-        byte[] hash = _hasher.Hash(presented);
+        Span<byte> hash = stackalloc byte[TokenHasher.HashBytes];
+        _hasher.Hash(presented, hash);
         ClientToken? found = null;
-        foreach (var token in _tokens)
+        for (int i = 0; i < _tokens.Length; i++)
         {
-            if (TokenHasher.Matches(hash, token.Hash))
+            if (_hashes[i] is { } stored && CryptographicOperations.FixedTimeEquals(hash, stored))
             {
-                found = token;
+                found = _tokens[i];
             }
         }
 

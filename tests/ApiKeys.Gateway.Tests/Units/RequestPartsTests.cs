@@ -22,6 +22,15 @@ public sealed class RequestPartsTests
         Assert.Equal(expected, UpstreamRequest.QueryWithoutKey(query));
 
     [Theory]
+    [InlineData("x-hop", "x-hop", true)]
+    [InlineData("keep-alive, X-Hop", "x-hop", true)]
+    [InlineData("keep-alive,\tx-hop ,close", "x-hop", true)]
+    [InlineData("keep-alive, x-hop-not", "x-hop", false)]
+    [InlineData("", "x-hop", false)]
+    public void NamedInConnection_CommaListAnyCaseAndSpacing(string connection, string name, bool expected) =>
+        Assert.Equal(expected, ForwardedHeaders.NamedIn(connection, name));
+
+    [Theory]
     [InlineData("{\"model\":\"gemini-2.5-flash\",\"messages\":[]}", "gemini-2.5-flash")]
     [InlineData("{\"messages\":[{\"model\":\"inner\"}],\"model\":\"models/gemini-2.5-pro\"}", "gemini-2.5-pro")]
     [InlineData("{\"messages\":[]}", null)]
@@ -42,12 +51,19 @@ public sealed class RequestPartsTests
     }
 
     [Theory]
-    [InlineData("{\"file\":{\"name\":\"files/abc\"}}", "files/abc")]
-    [InlineData("{\"name\":\"cachedContents/xyz\",\"model\":\"m\"}", "cachedContents/xyz")]
-    [InlineData("{\"name\":\"models/gemini\"}", null)]
-    [InlineData("[]", null)]
-    public void ResourceNames_CreatedByAResponse(string json, string? expected) =>
-        Assert.Equal(expected, ResourceNames.CreatedBy(Encoding.UTF8.GetBytes(json)));
+    [InlineData("{\"file\":{\"name\":\"files/abc\"}}", "files/abc", null)]
+    [InlineData("{\"file\":{\"name\":\"files/abc\",\"expirationTime\":\"2026-03-03T12:00:00.123456Z\"}}", "files/abc", "2026-03-03T12:00:00.1234560+00:00")]
+    [InlineData("{\"name\":\"cachedContents/xyz\",\"model\":\"m\"}", "cachedContents/xyz", null)]
+    [InlineData("{\"name\":\"cachedContents/xyz\",\"expireTime\":\"2026-03-01T13:00:00Z\"}", "cachedContents/xyz", "2026-03-01T13:00:00.0000000+00:00")]
+    [InlineData("{\"name\":\"models/gemini\"}", null, null)]
+    [InlineData("[]", null, null)]
+    public void ResourceNames_CreatedByAResponse_NameAndEnd(string json, string? name, string? expires)
+    {
+        var created = ResourceNames.CreatedBy(Encoding.UTF8.GetBytes(json));
+
+        Assert.Equal(name, created?.Name);
+        Assert.Equal(expires, created?.Expires?.ToString("o", System.Globalization.CultureInfo.InvariantCulture));
+    }
 
     [Fact]
     public void TokenMatcher_FindsOnlyTheTokenWhoseHmacMatches()

@@ -87,7 +87,10 @@ public sealed class FakeGeminiServer : IAsyncDisposable
 
         string path = ctx.Request.Path.Value ?? "";
         ctx.Items[FakeReply.BodyItem] = body;
-        Requests.Enqueue(new RecordedRequest(ctx.Request.Method, path, ctx.Request.QueryString.Value ?? "", key, auth, custom, body));
+        Requests.Enqueue(new RecordedRequest(ctx.Request.Method, path, ctx.Request.QueryString.Value ?? "", key, auth, custom, body)
+        {
+            Headers = ctx.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
+        });
         string who = key ?? custom ?? auth?.Replace("Bearer ", "", StringComparison.Ordinal) ?? "";
         FakeReply reply;
         if (_scripts.TryGetValue(who, out var queue) && queue.TryDequeue(out var next))
@@ -110,6 +113,9 @@ public sealed class FakeGeminiServer : IAsyncDisposable
 /// <summary>What the fake server saw.</summary>
 public sealed record RecordedRequest(string Method, string Path, string Query, string? GoogKey, string? Authorization, string? CustomKey, string Body)
 {
+    /// <summary>Every request header by name (values joined by commas); it holds the key: never print it.</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Never prints the keys (test output is scanned for canaries).</summary>
     public override string ToString() => $"{Method} {Path}";
 }

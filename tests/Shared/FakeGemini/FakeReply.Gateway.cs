@@ -27,7 +27,8 @@ public sealed partial class FakeReply
         {
             _ when path.StartsWith("/upload/", StringComparison.Ordinal) && path.EndsWith("/files", StringComparison.Ordinal) => FilesUpload(),
             _ when method == "POST" && path.EndsWith("/cachedContents", StringComparison.Ordinal) =>
-                Ok("{\"name\":\"cachedContents/c" + Guid.NewGuid().ToString("N")[..10] + "\",\"model\":\"models/gemini-2.5-flash\"}"),
+                Ok("{\"name\":\"cachedContents/c" + Guid.NewGuid().ToString("N")[..10] + "\",\"model\":\"models/gemini-2.5-flash\",\"expireTime\":\""
+                    + DateTimeOffset.UtcNow.AddHours(1).ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ", System.Globalization.CultureInfo.InvariantCulture) + "\"}"),
             _ when path.EndsWith("/openai/chat/completions", StringComparison.Ordinal) => OpenAIChat(body),
             _ when path.EndsWith("/openai/embeddings", StringComparison.Ordinal) => Ok(OpenAiEmbeddingsJson),
             _ when path.Contains("/openai/models", StringComparison.Ordinal) => Ok(OpenAiModelsJson),
@@ -112,6 +113,17 @@ public sealed partial class FakeReply
 
     /// <summary>An error of tests/Fixtures/gemini-errors wrapped in a JSON array, as Google's OpenAI-compatible endpoint sends them.</summary>
     public static FakeReply ErrorArray(string file) => Json(ErrorFiles.Status(file), "[" + ErrorFiles.Read(file) + "]", file + " (array)");
+
+    /// <summary><paramref name="then"/> with extra response headers (set before it writes).</summary>
+    public static FakeReply WithHeaders(FakeReply then, params (string Name, string Value)[] headers) => new(then.Name + " with headers", async ctx =>
+    {
+        foreach (var (name, value) in headers)
+        {
+            ctx.Response.Headers.Append(name, value);
+        }
+
+        await then.Write(ctx);
+    });
 
     /// <summary>Echoes what the fake saw (method, path, query, the body's length) as JSON, so a test can compare bytes.</summary>
     public static FakeReply Echo() => new("echo", async ctx =>

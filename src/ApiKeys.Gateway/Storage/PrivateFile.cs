@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace ApiKeys.Gateway.Tokens;
+namespace ApiKeys.Gateway.Storage;
 
 /// <summary>
 /// The store's write rules for the gateway's own files: a temp file in the same directory created 0600, flushed to disk,
@@ -117,7 +117,7 @@ internal static partial class PrivateFile
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // Best effort: a stale temp file holds only a token's HMAC, and the next write replaces the target anyway.
+            // Best effort: a stale temp file is 0600 like its target, and the next write replaces the target anyway.
         }
     }
 

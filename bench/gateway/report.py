@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""Turns the RESULT lines of bench/gateway/run.sh into its Markdown report (stdout)."""
+import argparse
+
+
+def parse(path):
+    rows = {}
+    for line in open(path):
+        name, *pairs = line.split()
+        rows[name] = {k: float(v) for k, v in (p.split("=", 1) for p in pairs)}
+    return rows
+
+
+def ms(us):
+    return us / 1000.0
+
+
+def main():
+    a = argparse.ArgumentParser()
+    a.add_argument("results")
+    for option in ("--quick", "--duration", "--streams", "--chunks", "--gap", "--load", "--pressure", "--cpu", "--versions"):
+        a.add_argument(option)
+    args = a.parse_args()
+    r = parse(args.results)
+    targets = ["direct", "nginx", "gateway"]
+
+    def rps(t, c):
+        row = r[f"{t}.c{c}"]
+        return row["requests"] / (row["duration_us"] / 1e6)
+
+    def errors(t):
+        return sum(r[f"{t}.c{c}"]["errors"] + r[f"{t}.c{c}"]["non2xx"] for c in (1, 16, 64))
+
+    p50 = {t: ms(r[f"{t}.c1"]["p50_us"]) for t in targets}
+    p99 = {t: ms(r[f"{t}.c1"]["p99_us"]) for t in targets}
+    out = []
+    w = out.append
+    w(f"# Gateway benchmark, {'--quick (a smoke test, not figures)' if args.quick == '1' else 'full run'}")
+    w("")
+    w(f"CPU: {args.cpu}; {args.versions}.")
+    w(f"Load average before the run: {args.load}. CPU pressure (PSI: the share of time some task waited for a CPU, avg60)")
+    w(f"before / after: {args.pressure}. Other processes show there: figures from a busy machine are provisional, and a")
+    w("single stall of another process shows first as the largest SSE gap.")
+    w(f"wrk -t1, {args.duration} s per run, POST generateContent (a 44-byte body, a 285-byte answer); load generator and")
+    w("upstream on core 0, the proxy on core 1. The gateway: Release, the JSON store with 4 keys, a client token, access log on.")
+    w("")
+    w("| | direct | nginx | gateway |")
+    w("|---|---:|---:|---:|")
+    w("| p50 at 1 connection (ms) | " + " | ".join(f"{p50[t]:.3f}" for t in targets) + " |")
+    w("| p99 at 1 connection (ms) | " + " | ".join(f"{p99[t]:.3f}" for t in targets) + " |")
+    w("| added p50 over direct (ms) | - | " + " | ".join(f"{p50[t] - p50['direct']:.3f}" for t in targets[1:]) + " |")
+    w("| added p99 over direct (ms) | - | " + " | ".join(f"{p99[t] - p99['direct']:.3f}" for t in targets[1:]) + " |")
+    for c in (1, 16, 64):
+        w(f"| requests/s at {c} connection{'s' if c > 1 else ''} | " + " | ".join(f"{rps(t, c):,.0f}" for t in targets) + " |")
+    w("| errors + non-2xx | " + " | ".join(f"{errors(t):.0f}" for t in targets) + " |")
+    w("| RSS at 64 connections (MiB) | - | " + " | ".join(f"{r[t]['rss_kb'] / 1024:.1f}" for t in targets[1:]) + " |")
+    sse = {t: r[f"{t}.sse"] for t in targets}
+    w(f"| SSE: largest gap between chunks (ms; {args.chunks} chunks {args.gap} ms apart, {args.streams} streams) | "
+      + " | ".join(f"{sse[t]['max_gap_ms']:.2f}" for t in targets) + " |")
+    w("| SSE: 95th percentile gap (ms) | " + " | ".join(f"{sse[t]['p95_gap_ms']:.2f}" for t in targets) + " |")
+    w("| SSE: median gap (ms) | " + " | ".join(f"{sse[t]['p50_gap_ms']:.2f}" for t in targets) + " |")
+    w("| SSE: median time to the first chunk (ms) | " + " | ".join(f"{sse[t]['first_event_ms']:.2f}" for t in targets) + " |")
+    w("")
+    f, fl = r["failover"], r["failover.log"]
+    w(f"One failover (1 connection, one model; the first key answers 429 with a 1 us RetryInfo, the gateway retries on the "
+      f"next key): the gateway's own latency (access log, median) is {fl['retried_p50_ms']:.2f} ms for the "
+      f"{fl['retried_n']:.0f} requests that met the failing key against {fl['plain_p50_ms']:.2f} ms for the {fl['plain_n']:.0f} that "
+      f"did not, so **{fl['retried_p50_ms'] - fl['plain_p50_ms']:.2f} ms** added (the 429's round trip, its classification, "
+      f"the cooldown, its log lines, the second attempt); {f['non2xx']:.0f} of the {f['requests']:.0f} requests failed.")
+    w("")
+    logs = r["logs"]
+    w(f"Gateway logs: {logs['lines']:.0f} lines ({logs['access']:.0f} access lines); keys or tokens in them: "
+      f"{logs['leaks']:.0f} (exact), {logs['shaped']:.0f} (key- or token-shaped).")
+    w("")
+    ratio = rps("gateway", 64) / rps("nginx", 64)
+    over = (p50["gateway"] - p50["direct"]) - (p50["nginx"] - p50["direct"])
+    gap = sse["gateway"]["max_gap_ms"] - sse["direct"]["max_gap_ms"]
+    w("| issue 11's target | measured | met |")
+    w("|---|---:|:---:|")
+    w(f"| requests/s at 64 connections, gateway / nginx >= 0.5 | {ratio:.2f} | {'yes' if ratio >= 0.5 else 'NO'} |")
+    w(f"| added p50 at 1 connection, gateway - nginx <= 1 ms | {over:.3f} ms | {'yes' if over <= 1 else 'NO'} |")
+    w(f"| largest SSE gap, gateway - direct <= 5 ms | {gap:.2f} ms | {'yes' if gap <= 5 else 'NO'} |")
+    w(f"| keys or tokens in the gateway's logs = 0 | {logs['leaks'] + logs['shaped']:.0f} | {'yes' if logs['leaks'] + logs['shaped'] == 0 else 'NO'} |")
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()
