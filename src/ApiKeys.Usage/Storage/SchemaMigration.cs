@@ -55,6 +55,12 @@ internal static class SchemaMigration
     {
         using (var transaction = connection.BeginTransaction())
         {
+            // Under the write lock: another gateway opening the same file may have converted it while this one waited.
+            if (UsageDatabase.Scalar(connection, transaction, "SELECT value FROM meta WHERE name = 'format'") != 1)
+            {
+                return;
+            }
+
             foreach (var statement in Version1To2)
             {
                 UsageDatabase.Execute(connection, statement, transaction);

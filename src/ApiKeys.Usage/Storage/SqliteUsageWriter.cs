@@ -9,6 +9,12 @@ namespace ApiKeys.Usage.Storage;
 /// the hourly aggregates, the keys' transitions. Its statements are prepared once and reused for every batch. Not
 /// thread-safe: the store's writer owns it.
 /// </summary>
+/// <remarks>
+/// Other processes may write to the same file (two gateways on one store directory): a batch's transaction takes the
+/// write lock at its start (<c>BEGIN IMMEDIATE</c>, waiting up to the busy timeout), and what it builds on is read under
+/// that lock: the last log id, each name's and context's id (an upsert that returns the id another writer may have given).
+/// Nothing read from the file is kept across batches but ids, which never change once committed.
+/// </remarks>
 internal sealed class SqliteUsageWriter : IDisposable
 {
     private const string LastIdName = "log_last_id";
@@ -19,7 +25,6 @@ internal sealed class SqliteUsageWriter : IDisposable
     private readonly SqliteCommand _insertBlock;
     private readonly SqliteParameter[] _block;
     private readonly Dictionary<(Dimension Dimension, long Value, long Block), long> _blocks = [];
-    private long _lastId;
 
     public SqliteUsageWriter(UsageDatabase database)
     {
@@ -32,7 +37,6 @@ internal sealed class SqliteUsageWriter : IDisposable
         _insertBlock.CommandText = "INSERT INTO log_blocks(dimension, value, block, segments) VALUES ($dimension, $value, $block, $segments) "
             + "ON CONFLICT DO UPDATE SET segments = segments | excluded.segments";
         _block = UsageDatabase.Parameters(_insertBlock, "$dimension", "$value", "$block", "$segments");
-        _lastId = LastId();
     }
 
     public SqliteAggregates Aggregates { get; }
@@ -53,10 +57,10 @@ internal sealed class SqliteUsageWriter : IDisposable
         }
         catch
         {
-            // What the rolled back transaction added is not in the file: forget it.
+            // What the rolled back transaction added is not in the file: forget it (another writer may give those ids).
+            transaction.Rollback();
             _database.Names.Reset();
             _database.Contexts.Reset();
-            _lastId = LastId();
             throw;
         }
     }
@@ -74,7 +78,8 @@ internal sealed class SqliteUsageWriter : IDisposable
         var names = _database.Names;
         var contexts = _database.Contexts;
         _blocks.Clear();
-        long id = _lastId;
+        // Read under the write lock, at each batch: another process may have written rows since this one's last batch.
+        long id = LastId(transaction);
         foreach (var r in records)
         {
             id++;
@@ -112,7 +117,6 @@ internal sealed class SqliteUsageWriter : IDisposable
 
         // The largest id ever given: ids keep growing even when retention empties the log (a follower's cursor stays valid).
         _database.SetMeta(LastIdName, id, transaction);
-        _lastId = id;
     }
 
     private void WriteEvents(IReadOnlyList<PendingKeyEvent> events, SqliteTransaction transaction)
@@ -141,7 +145,8 @@ internal sealed class SqliteUsageWriter : IDisposable
 
     private void Mark((Dimension, long, long) entry, long segment) => _blocks[entry] = _blocks.GetValueOrDefault(entry) | segment;
 
-    private long LastId() => Math.Max(_database.Meta(LastIdName) ?? 0, UsageDatabase.Scalar(_database.Connection, "SELECT max(id) FROM requests") ?? 0);
+    private long LastId(SqliteTransaction transaction) =>
+        Math.Max(_database.Meta(LastIdName, transaction) ?? 0, UsageDatabase.Scalar(_database.Connection, transaction, "SELECT max(id) FROM requests") ?? 0);
 
     private static long Milliseconds(TimeSpan span) => (long)Math.Round(span.TotalMilliseconds);
 }

@@ -138,9 +138,12 @@ internal sealed class UsageDatabase : IDisposable
         return parameters;
     }
 
-    public static long? Scalar(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    public static long? Scalar(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters) => Scalar(connection, null, sql, parameters);
+
+    public static long? Scalar(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
     {
         using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = sql;
         foreach (var (name, value) in parameters)
         {
