@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using System.Runtime.ExceptionServices;
 using ApiKeys.Http.Classification;
 using ApiKeys.Http.Usage;
 using ApiKeys.Pool;
@@ -87,6 +86,10 @@ public sealed partial class ApiKeyHandler : DelegatingHandler
         }
 
         usage?.Record.Model = model;
+        if (request.Options.TryGetValue(PinnedKey.OptionKey, out var pinned))
+        {
+            return await SendPinnedAsync(request, pinned, model, async, usage, cancellationToken).ConfigureAwait(false);
+        }
 
         HttpResponseMessage? last = null;
         int backoffs = 0;
@@ -105,62 +108,13 @@ public sealed partial class ApiKeyHandler : DelegatingHandler
 
             last?.Dispose();
             last = null;
-            HttpResponseMessage? response = null;
-            KeyFailure? failure;
-            ExceptionDispatchInfo? error = null;
-            using (lease)
+            var (response, failure, error) = await AttemptAsync(request, lease, async, usage, cancellationToken).ConfigureAwait(false);
+            bool again = attempt < _options.MaxAttempts && replayable && failure is { ShouldRetryOnAnotherKey: true };
+            if (failure is null)
             {
-                using var timeout = _options.AttemptTimeout is { } t ? new CancellationTokenSource(t, _time) : null;
-                using var linked = timeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-                var token = linked?.Token ?? cancellationToken;
-                try
-                {
-                    usage?.Attempt(lease.KeyId);
-                    ApplyKey(request, lease.Key);
-                    response = async ? await base.SendAsync(request, token).ConfigureAwait(false) : base.Send(request, token);
-                    failure = response.IsSuccessStatusCode
-                        ? null
-                        : _classifier.Classify(response, await ReadErrorBodyAsync(response, async, lease.Key, token).ConfigureAwait(false), model);
-                }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-                {
-                    // The caller gave up (or HttpClient.Timeout struck): the key is released with no strike.
-                    response?.Dispose();
-                    Log.AttemptCancelled(_logger, lease.KeyId, lease.Mask);
-                    throw;
-                }
-                catch (Exception ex) when (IsTransport(ex))
-                {
-                    response?.Dispose();
-                    response = null;
-                    failure = _classifier.ClassifyException(ex);
-                    error = ExceptionDispatchInfo.Capture(ex);
-                }
-                catch
-                {
-                    // A classifier or body reader that throws must not leak the connection.
-                    response?.Dispose();
-                    throw;
-                }
-                finally
-                {
-                    RemoveKey(request);
-                }
-
-                usage?.Result(failure);
-
-                // Outside the attempt's try: a pool whose report throws (a backend's error) neither loses a
-                // successful response nor turns into a second report.
-                if (failure is null)
-                {
-                    Report(lease, null);
-                    return response!;
-                }
-
-                Report(lease, failure);
+                return response!;
             }
 
-            bool again = attempt < _options.MaxAttempts && replayable && failure.ShouldRetryOnAnotherKey;
             Log.AttemptFailed(_logger, attempt, lease.KeyId, lease.Mask, failure.ToString(), again ? "trying another key" : "giving up");
             if (!again)
             {
@@ -178,6 +132,20 @@ public sealed partial class ApiKeyHandler : DelegatingHandler
                 last?.Dispose();
                 throw;
             }
+        }
+    }
+
+    /// <summary>One attempt with a leased key: its outcome is reported to the pool and the lease released, whatever happens.</summary>
+    private async ValueTask<Attempted> AttemptAsync(HttpRequestMessage request, KeyLease lease, bool async, UsageMeter? usage, CancellationToken cancellationToken)
+    {
+        using (lease)
+        {
+            var attempted = await SendOnceAsync(request, lease.Key, lease.KeyId, lease.Mask, lease.Model, async, usage, cancellationToken).ConfigureAwait(false);
+
+            // Outside the attempt's try: a pool whose report throws (a backend's error) neither loses a
+            // successful response nor turns into a second report.
+            Report(lease, attempted.Failure);
+            return attempted;
         }
     }
 
