@@ -3,7 +3,7 @@
 //   reports [PER_HOUR] [--dir DIR] [--only TEXT]
 //                                     a 90-day aggregate table of 10,000 keys, then every report (DIR: keep and reuse it)
 //   record [BenchmarkDotNet options]  the cost of accounting one request: scanner, record, enqueue (BenchmarkDotNet)
-//   upstream PORT                     a Gemini-shaped upstream for the gateway's load test (onoff.sh)
+//   upstream PORT                     a Gemini-shaped upstream (usageMetadata) for onoff.sh beside this file: the gateway's requests/s, accounting on vs off
 using System.Globalization;
 using ApiKeys.Usage.Benchmarks;
 
