@@ -20,6 +20,41 @@ internal static partial class CliApp
         ArgumentNullException.ThrowIfNull(args);
         using var context = new CliContext(console, timeProvider) { ProtectorOptions = protectorOptions };
         var globals = new GlobalOptions();
+        var root = Compose(context, globals);
+        var parse = root.Parse(args);
+        context.DirectoryOption = parse.GetValue(globals.Dir);
+        context.Verbose = parse.GetValue(globals.Verbose);
+        context.PassphraseFile = parse.GetValue(globals.PassphraseFile);
+        context.AllowShared = parse.GetValue(globals.AllowShared);
+        context.Arguments = ArgumentGuard.Values(parse);
+        try
+        {
+            ArgumentGuard.Refuse(context.Arguments, SecretRedactor.Default);
+        }
+        catch (CliException e)
+        {
+            return Fail(context, e.Message, e, e.ExitCode);
+        }
+
+        if (parse.Errors.Count > 0)
+        {
+            string command = parse.CommandResult.Command == root ? "apikeys" : $"apikeys {parse.CommandResult.Command.Name}";
+            foreach (var error in parse.Errors)
+            {
+                // A mistyped command line may hold a passphrase (`--passphrase secret`): mask every quoted argument long
+                // enough to be a secret (key-shaped ones were refused above, and the output is redacted).
+                context.Error.WriteLine($"apikeys: {MaskQuoted(error.Message).TrimEnd('.')} (see {command} --help)");
+            }
+
+            return ExitCodes.Usage;
+        }
+
+        return Invoke(context, parse);
+    }
+
+    /// <summary>The command tree: the global options, the console (no command) and one command per file.</summary>
+    private static Command Compose(CliContext context, GlobalOptions globals)
+    {
         // A plain command named apikeys rather than RootCommand, whose name is the executable's (ApiKeys.Cli when run with dotnet).
         var root = new Command("apikeys", "Manage the API keys of an apikeys store (the seed's api_keys.json). With no command: the seed's console.")
         {
@@ -60,34 +95,12 @@ internal static partial class CliApp
             root.Subcommands.Add(command);
         }
 
-        var parse = root.Parse(args);
-        context.DirectoryOption = parse.GetValue(globals.Dir);
-        context.Verbose = parse.GetValue(globals.Verbose);
-        context.PassphraseFile = parse.GetValue(globals.PassphraseFile);
-        context.AllowShared = parse.GetValue(globals.AllowShared);
-        context.Arguments = ArgumentGuard.Values(parse);
-        try
-        {
-            ArgumentGuard.Refuse(context.Arguments, SecretRedactor.Default);
-        }
-        catch (CliException e)
-        {
-            return Fail(context, e.Message, e, e.ExitCode);
-        }
+        return root;
+    }
 
-        if (parse.Errors.Count > 0)
-        {
-            string command = parse.CommandResult.Command == root ? "apikeys" : $"apikeys {parse.CommandResult.Command.Name}";
-            foreach (var error in parse.Errors)
-            {
-                // A mistyped command line may hold a passphrase (`--passphrase secret`): mask every quoted argument long
-                // enough to be a secret (key-shaped ones were refused above, and the output is redacted).
-                context.Error.WriteLine($"apikeys: {MaskQuoted(error.Message).TrimEnd('.')} (see {command} --help)");
-            }
-
-            return ExitCodes.Usage;
-        }
-
+    /// <summary>Runs the parsed command; every failure is one redacted line and an exit code.</summary>
+    private static int Invoke(CliContext context, ParseResult parse)
+    {
         try
         {
             return parse.Invoke(new InvocationConfiguration

@@ -120,6 +120,22 @@ internal sealed class StoreOpener(CliContext context) : IDisposable
     /// <exception cref="CliException">The write failed: what was not done, why, that nothing was changed on disk, and the fix.</exception>
     public static void Save(ApiKeyManager manager, string notDone) => Change(manager, notDone, static _ => true);
 
+    /// <summary>
+    /// Backs the store up (<see cref="StoreBackup.Create"/>). With a passphrase given, a plain keys file is refused here as by
+    /// every command (the store's own check, <see cref="KeyStoreErrorKind.NotEncrypted"/>), not copied as if all were well.
+    /// </summary>
+    /// <param name="target">Where the copies go; null: the store directory.</param>
+    /// <exception cref="KeyStoreException">No keys file, it cannot be read (or is plain under a passphrase), or a copy cannot be written.</exception>
+    public StoreBackupFiles BackUp(string? target)
+    {
+        if (Passphrases.IsConfigured(context) && !IsEncrypted)
+        {
+            OpenStore(creates: true).Load();
+        }
+
+        return StoreBackup.Create(context.StoreDirectory, target, Passphrase(), context.ProtectorOptions, context.Time);
+    }
+
     /// <summary>Refuses a store directory that does not exist (a mistyped <c>--dir</c> is not an empty store).</summary>
     /// <exception cref="CliException">No such directory.</exception>
     public void RequireStore()

@@ -108,13 +108,13 @@ public sealed partial class ApiKeyHandler : DelegatingHandler
 
             last?.Dispose();
             last = null;
-            var (response, failure, error) = await AttemptAsync(request, lease, async, usage, cancellationToken).ConfigureAwait(false);
-            bool again = attempt < _options.MaxAttempts && replayable && failure is { ShouldRetryOnAnotherKey: true };
+            var (response, failure, error) = await AttemptAsync(request, lease, model, usage, async, cancellationToken).ConfigureAwait(false);
             if (failure is null)
             {
                 return response!;
             }
 
+            bool again = attempt < _options.MaxAttempts && replayable && failure.ShouldRetryOnAnotherKey;
             Log.AttemptFailed(_logger, attempt, lease.KeyId, lease.Mask, failure.ToString(), again ? "trying another key" : "giving up");
             if (!again)
             {
@@ -132,20 +132,6 @@ public sealed partial class ApiKeyHandler : DelegatingHandler
                 last?.Dispose();
                 throw;
             }
-        }
-    }
-
-    /// <summary>One attempt with a leased key: its outcome is reported to the pool and the lease released, whatever happens.</summary>
-    private async ValueTask<Attempted> AttemptAsync(HttpRequestMessage request, KeyLease lease, bool async, UsageMeter? usage, CancellationToken cancellationToken)
-    {
-        using (lease)
-        {
-            var attempted = await SendOnceAsync(request, lease.Key, lease.KeyId, lease.Mask, lease.Model, async, usage, cancellationToken).ConfigureAwait(false);
-
-            // Outside the attempt's try: a pool whose report throws (a backend's error) neither loses a
-            // successful response nor turns into a second report.
-            Report(lease, attempted.Failure);
-            return attempted;
         }
     }
 

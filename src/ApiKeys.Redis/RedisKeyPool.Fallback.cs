@@ -109,22 +109,7 @@ public sealed partial class RedisKeyPool
                 Register();
             }
 
-            int merged = 0;
-            var next = new Dictionary<string, KeyState>(StringComparer.Ordinal);
-            foreach (var status in local.GetStatuses())
-            {
-                var mine = status.State;
-                var from = baseline.GetValueOrDefault(status.Id);
-                next[status.Id] = mine;
-                if (ReferenceEquals(mine, from))
-                {
-                    continue;
-                }
-
-                Change(status.Id, (shared, _) => KeyStatePolicy.Merge(shared, mine, from), leaseId: null, operationId: Guid.NewGuid().ToString("N"));
-                merged++;
-            }
-
+            var (merged, next) = MergeLocal(local, baseline);
             lock (_gate)
             {
                 _localBaseline = next;
@@ -144,5 +129,27 @@ public sealed partial class RedisKeyPool
         {
             Volatile.Write(ref _reconciling, 0);
         }
+    }
+
+    /// <summary>Writes every key state that changed locally since <paramref name="baseline"/> into Redis; returns how many, and the new baseline.</summary>
+    private (int Merged, Dictionary<string, KeyState> Next) MergeLocal(ApiKeyManager local, Dictionary<string, KeyState> baseline)
+    {
+        int merged = 0;
+        var next = new Dictionary<string, KeyState>(StringComparer.Ordinal);
+        foreach (var status in local.GetStatuses())
+        {
+            var mine = status.State;
+            var from = baseline.GetValueOrDefault(status.Id);
+            next[status.Id] = mine;
+            if (ReferenceEquals(mine, from))
+            {
+                continue;
+            }
+
+            Change(status.Id, (shared, _) => KeyStatePolicy.Merge(shared, mine, from), leaseId: null, operationId: Guid.NewGuid().ToString("N"));
+            merged++;
+        }
+
+        return (merged, next);
     }
 }

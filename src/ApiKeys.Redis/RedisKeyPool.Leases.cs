@@ -64,7 +64,7 @@ public sealed partial class RedisKeyPool
         }
     }
 
-    void ILeaseOwner.Report(KeyLease lease, KeyOutcome outcome)
+    private void ReportLease(KeyLease lease, KeyOutcome outcome)
     {
         try
         {
@@ -88,7 +88,7 @@ public sealed partial class RedisKeyPool
         }
     }
 
-    void ILeaseOwner.Release(KeyLease lease)
+    private void ReleaseLease(KeyLease lease)
     {
         try
         {
@@ -123,6 +123,8 @@ public sealed partial class RedisKeyPool
             var pick = Parse(result, model);
             if (pick is not null)
             {
+                // The local fallback counts its own picks.
+                _notifier.RecordAcquisition(pick.Lease is not null);
                 return pick;
             }
 
@@ -160,6 +162,8 @@ public sealed partial class RedisKeyPool
             var pick = Parse(result, model);
             if (pick is not null)
             {
+                // The local fallback counts its own picks.
+                _notifier.RecordAcquisition(pick.Lease is not null);
                 return pick;
             }
 
@@ -203,7 +207,7 @@ public sealed partial class RedisKeyPool
             }
 
             var key = _keys[slot];
-            return new RedisPick(new KeyLease(this, slot, key.Secret, key.Id, key.Mask, model, leaseId), null, NoKeyReason.Cooling, now);
+            return new RedisPick(_leases.Create(key, model, leaseId), null, NoKeyReason.Cooling, now);
         }
 
         bool busy = (long)r[1] != 0;
@@ -216,8 +220,11 @@ public sealed partial class RedisKeyPool
         return new RedisPick(null, null, busy ? NoKeyReason.AllBusy : NoKeyReason.AllDisabled, now);
     }
 
-    private RedisPick Empty() =>
-        new(null, null, _keys.Count == 0 ? NoKeyReason.Empty : NoKeyReason.AllDisabled, _time.GetUtcNow());
+    private RedisPick Empty()
+    {
+        _notifier.RecordAcquisition(false);
+        return new(null, null, _keys.Count == 0 ? NoKeyReason.Empty : NoKeyReason.AllDisabled, _time.GetUtcNow());
+    }
 
     private static NoAvailableKeyException NoKey(RedisPick pick, string? model)
     {

@@ -19,7 +19,7 @@ public sealed partial class RedisKeyPool
         if (valid)
         {
             Change(id, (state, now) => KeyStatePolicy.Revalidated(state, valid: true, now), leaseId: null);
-            LogRestored(id, "revalidated");
+            Enabled(id, "revalidated");
         }
         else if (failure is not null)
         {
@@ -41,7 +41,7 @@ public sealed partial class RedisKeyPool
         }
 
         Change(id, (state, now) => KeyStatePolicy.Reset(state, now), leaseId: null);
-        LogRestored(id, "reset");
+        Enabled(id, "reset");
         return true;
     }
 
@@ -60,50 +60,42 @@ public sealed partial class RedisKeyPool
         return true;
     }
 
-    /// <summary>Applies an outcome with the pool's rules; a project-wide cooldown reaches the key's siblings before this returns.</summary>
+    /// <summary>
+    /// Applies an outcome with the pool's rules; a project-wide cooldown reaches the key's siblings before this returns. The
+    /// events, logs and metrics are the local pool's (<see cref="KeyNotices.AddOutcome"/>), published once Redis has answered.
+    /// </summary>
     internal RedisWriteStatus Apply(string id, KeyOutcome outcome, long? leaseId)
     {
-        if (outcome.Failure is { Message: not null } raw)
+        if (outcome.Failure is { Message: not null })
         {
-            // Key-shaped tokens were masked when the failure was made; this masks the pool's keys of any shape too.
-            var redacted = raw.RedactedWith(Redactor);
-            if (!ReferenceEquals(redacted, raw))
-            {
-                outcome = outcome.WithFailure(redacted);
-            }
+            outcome = outcome.RedactedWith(Redactor);
         }
 
         KeyTransition transition = default;
-        int previousFailures = 0;
+        var before = KeyState.Empty;
+        DateTimeOffset at = default;
         var status = Change(id, (state, now) =>
         {
-            previousFailures = state.Failures;
+            before = state;
+            at = now;
             double jitter = outcome.Failure is null ? 0.5 : NextJitter();
             transition = KeyStatePolicy.Apply(state, outcome, now, _options, jitter);
             return transition.State;
         }, leaseId);
 
+        _notifier.RecordOutcome(outcome);
         if (status != RedisWriteStatus.Applied || outcome.Failure is not { } failure)
         {
             return status;
         }
 
-        switch (_logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Warning) ? transition.Effect : KeyEffect.None)
-        {
-            case KeyEffect.Cooling or KeyEffect.ModelCooling:
-                Log.KeyBlocked(_logger, MaskOf(id), transition.Until ?? RedisNow(), transition.Model ?? "every model", failure.Kind.ToString());
-                break;
-            case KeyEffect.Disabled or KeyEffect.ModelDisabled:
-                Log.KeyDisabled(_logger, MaskOf(id), transition.Model ?? "every model", transition.State.DisabledReason ?? failure.Kind.ToString());
-                break;
-        }
-
-        RaiseFor(id, transition, failure, previousFailures);
+        var notices = new KeyNotices();
+        notices.AddOutcome(id, MaskOf(id), before, transition, outcome, at, _options.AlertAfterConsecutiveFailures);
         if (transition.ProjectWide)
         {
             try
             {
-                ApplyToProject(id, transition, failure.Kind);
+                ApplyToProject(id, transition, failure.Kind, notices);
             }
             catch (RedisKeyPoolUnavailableException e)
             {
@@ -113,11 +105,12 @@ public sealed partial class RedisKeyPool
             }
         }
 
+        _notifier.Publish(notices);
         return status;
     }
 
     /// <summary>Cools or disables every other key of the key's project (configured here, registered by any process, or learned from an error).</summary>
-    private void ApplyToProject(string id, KeyTransition transition, FailureKind kind)
+    private void ApplyToProject(string id, KeyTransition transition, FailureKind kind, KeyNotices notices)
     {
         string? project = (_slotById.TryGetValue(id, out int slot) ? _keys[slot].Project : null) ?? transition.State.LearnedProject;
         if (project is null)
@@ -142,7 +135,18 @@ public sealed partial class RedisKeyPool
         siblings.Remove(id);
         foreach (var sibling in siblings.Order(StringComparer.Ordinal))
         {
-            Change(sibling, (state, now) => KeyStatePolicy.ApplyToProjectSibling(state, transition, kind, now), leaseId: null);
+            KeyState? changed = null;
+            DateTimeOffset at = default;
+            var status = Change(sibling, (state, now) =>
+            {
+                var after = KeyStatePolicy.ApplyToProjectSibling(state, transition, kind, now);
+                (changed, at) = (ReferenceEquals(after, state) ? null : after, now);
+                return after;
+            }, leaseId: null);
+            if (status == RedisWriteStatus.Applied && changed is not null)
+            {
+                notices.AddProjectSibling(sibling, MaskOf(sibling), changed, transition, kind, project, at);
+            }
         }
     }
 
@@ -204,50 +208,11 @@ public sealed partial class RedisKeyPool
         throw new RedisKeyPoolUnavailableException($"Key {id} of pool '{_redisOptions.PoolName}': {MaxWriteAttempts} conflicting writes in a row.");
     }
 
-    private void LogRestored(string id, string why)
+    private void Enabled(string id, string why)
     {
-        if (_logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Information))
-        {
-            string mask = MaskOf(id);
-            Log.KeyRestored(_logger, mask, why);
-        }
-
-        Raise(KeyChanged, new KeyEventArgs(KeyEventKind.Enabled, id, MaskOf(id), RedisNow(), reason: why));
-    }
-
-    /// <summary>The events <see cref="ApiKeyManager"/> raises for the same transition (this process's reports only).</summary>
-    private void RaiseFor(string id, KeyTransition transition, KeyFailure failure, int previousFailures)
-    {
-        if (KeyChanged is not null && transition.Effect is not (KeyEffect.None or KeyEffect.Strike))
-        {
-            var kind = transition.Effect is KeyEffect.Cooling or KeyEffect.ModelCooling ? KeyEventKind.Cooling : KeyEventKind.Disabled;
-            Raise(KeyChanged, new KeyEventArgs(kind, id, MaskOf(id), RedisNow(), failure.Kind, transition.Until, transition.Model,
-                kind == KeyEventKind.Disabled ? transition.State.DisabledReason : failure.Message));
-        }
-
-        int threshold = _options.AlertAfterConsecutiveFailures;
-        if (Alert is not null && (transition.Alert || (transition.State.Failures >= threshold && previousFailures < threshold)))
-        {
-            Raise(Alert, new KeyAlertEventArgs(id, MaskOf(id), transition.State.Failures, transition.State.LastError, transition.Alert ? transition.State.DisabledReason : null));
-        }
-    }
-
-    private void Raise<T>(EventHandler<T>? handler, T args)
-        where T : EventArgs
-    {
-        if (handler is null)
-        {
-            return;
-        }
-
-        try
-        {
-            handler(this, args);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            Log.HandlerFailed(_logger, _redactor.Redact(e.Message));
-        }
+        var notices = new KeyNotices();
+        notices.AddKeyChanged(new KeyEventArgs(KeyEventKind.Enabled, id, MaskOf(id), RedisNow(), reason: why));
+        _notifier.Publish(notices);
     }
 
     private string MaskOf(string id) => _slotById.TryGetValue(id, out int slot) ? _keys[slot].Mask : id;

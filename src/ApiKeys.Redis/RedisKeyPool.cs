@@ -19,7 +19,7 @@ namespace ApiKeys.Redis;
 /// Each process brings its own keys (from its store or configuration) and is only handed keys it holds. Redis keys are
 /// named <c>apikeys:{pool}:...</c> (one hash tag per pool, so a Redis Cluster works). See docs/redis.md.
 /// </remarks>
-public sealed partial class RedisKeyPool : IKeyPool, IDisposable, ILeaseOwner
+public sealed partial class RedisKeyPool : IKeyPool, IDisposable
 {
     private const int MaxWriteAttempts = 200;
     private const int TimeoutRetries = 2;
@@ -43,6 +43,8 @@ public sealed partial class RedisKeyPool : IKeyPool, IDisposable, ILeaseOwner
     private readonly IReadOnlyDictionary<string, KeyState> _seedStates;
     private readonly ConcurrentDictionary<string, RedisVersionedState> _cache = new(StringComparer.Ordinal);
     private readonly SecretRedactor _redactor;
+    private readonly KeyPoolNotifier _notifier;
+    private readonly Leases _leases;
     private readonly int _heldCount;
     private long _clockOffsetMs;
     private int _disposed;
@@ -88,6 +90,8 @@ public sealed partial class RedisKeyPool : IKeyPool, IDisposable, ILeaseOwner
         }
 
         _redactor = new SecretRedactor(_keys.Select(k => k.Secret));
+        _notifier = new KeyPoolNotifier(this, _logger) { Redactor = _redactor };
+        _leases = new Leases(this);
         _names = new RedisPoolKeys(_redisOptions.KeyPrefix, _redisOptions.PoolName);
         var held = _keys.Where(k => !k.Disabled).Select(k => k.Id).ToList();
         _heldCount = held.Count;
@@ -102,6 +106,8 @@ public sealed partial class RedisKeyPool : IKeyPool, IDisposable, ILeaseOwner
             // Registration is retried by the first call that finds Redis back (the scripts say when a pool is unknown).
             Log.RedisUnavailable(_logger, _redisOptions.PoolName, "register", e.InnerException?.GetType().Name ?? e.Message);
         }
+
+        _notifier.ObserveKeys(() => GetStatuses());
     }
 
     /// <summary>Connects to Redis (failing fast while it is unreachable) and shares a pool of <paramref name="keys"/> through it.</summary>
@@ -180,6 +186,7 @@ public sealed partial class RedisKeyPool : IKeyPool, IDisposable, ILeaseOwner
         }
 
         _redis.ConnectionRestored -= OnConnectionRestored;
+        _notifier.Dispose();
         lock (_gate)
         {
             _local?.Dispose();
@@ -193,13 +200,25 @@ public sealed partial class RedisKeyPool : IKeyPool, IDisposable, ILeaseOwner
     }
 
     /// <summary>
-    /// Raised for this process's transitions (cooling, disabled, enabled), as <see cref="ApiKeyManager.KeyChanged"/> is.
-    /// A cooldown ending is not announced: it ends inside Redis, for every process at once.
+    /// Raised for the transitions this process causes (cooling, disabled, enabled; a project's other keys included), as
+    /// <see cref="ApiKeyManager.KeyChanged"/> is. Called outside every lock. A cooldown ending is not announced yet: it ends
+    /// inside Redis, for every process at once.
     /// </summary>
-    public event EventHandler<KeyEventArgs>? KeyChanged;
+    public event EventHandler<KeyEventArgs>? KeyChanged
+    {
+        add => _notifier.KeyChanged += value;
+        remove => _notifier.KeyChanged -= value;
+    }
 
-    /// <summary>Raised when a key this process reported reaches <see cref="ApiKeyManagerOptions.AlertAfterConsecutiveFailures"/> strikes in a row.</summary>
-    public event EventHandler<KeyAlertEventArgs>? Alert;
+    /// <summary>
+    /// Raised when a key this process reported reaches <see cref="ApiKeyManagerOptions.AlertAfterConsecutiveFailures"/> strikes
+    /// in a row, or fails in a way that calls for attention at once (reported as leaked).
+    /// </summary>
+    public event EventHandler<KeyAlertEventArgs>? Alert
+    {
+        add => _notifier.Alert += value;
+        remove => _notifier.Alert -= value;
+    }
 
     /// <inheritdoc />
     public override string ToString() => $"RedisKeyPool '{_redisOptions.PoolName}': {_keys.Count} keys";
@@ -219,97 +238,6 @@ public sealed partial class RedisKeyPool : IKeyPool, IDisposable, ILeaseOwner
         ObserveClock((long)result);
         _cache.Clear();
         Log.Registered(_logger, _redisOptions.PoolName, _keys.Count);
-    }
-
-    /// <summary>Runs a script, turning connection trouble into <see cref="RedisKeyPoolUnavailableException"/> (retrying timeouts when asked).</summary>
-    private RedisResult Eval(RedisScript script, RedisKey[] keys, RedisValue[] args, string what, int timeoutRetries = 0)
-    {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        for (int attempt = 0; ; attempt++)
-        {
-            if (!_redis.IsConnected)
-            {
-                throw Unavailable(what, null);
-            }
-
-            try
-            {
-                RedisResult? result = script.Evaluate(_redis.GetDatabase(), keys, args);
-                if (result is { IsNull: false })
-                {
-                    return result;
-                }
-
-                if (attempt >= NullRetries)
-                {
-                    throw Unavailable(what, null);
-                }
-            }
-            catch (RedisServerException e) when (IsNoScript(e) && attempt < NoScriptRetries)
-            {
-                // The script cache was flushed (restart, failover, SCRIPT FLUSH) between the client's EVALSHA and its own
-                // EVAL resend: the script did not run, so sending it again is safe.
-            }
-            catch (RedisTimeoutException) when (attempt < timeoutRetries)
-            {
-                // The script may have run: the retry is safe because every such write says what it applies to (a lease, an operation id).
-            }
-            catch (Exception e) when (IsOutage(e))
-            {
-                throw Unavailable(what, e);
-            }
-        }
-    }
-
-    private async Task<RedisResult> EvalAsync(RedisScript script, RedisKey[] keys, RedisValue[] args, string what)
-    {
-        for (int attempt = 0; ; attempt++)
-        {
-            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-            if (!_redis.IsConnected)
-            {
-                throw Unavailable(what, null);
-            }
-
-            try
-            {
-                RedisResult? result = await script.EvaluateAsync(_redis.GetDatabase(), keys, args).ConfigureAwait(false);
-                if (result is { IsNull: false })
-                {
-                    return result;
-                }
-
-                if (attempt >= NullRetries)
-                {
-                    throw Unavailable(what, null);
-                }
-            }
-            catch (RedisServerException e) when (IsNoScript(e) && attempt < NoScriptRetries)
-            {
-                // The script cache was flushed mid-call: the script did not run.
-            }
-            catch (Exception e) when (IsOutage(e))
-            {
-                throw Unavailable(what, e);
-            }
-        }
-    }
-
-    private static bool IsNoScript(RedisServerException e) => e.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal);
-
-    // The pool passes no cancellation token to Redis: a cancelled command is the client aborting it on a dropped connection.
-    private static bool IsOutage(Exception e) => e is RedisConnectionException or RedisTimeoutException or TaskCanceledException
-        || (e is RedisServerException s && (s.Message.StartsWith("LOADING", StringComparison.Ordinal)
-            || s.Message.StartsWith("READONLY", StringComparison.Ordinal) || s.Message.StartsWith("MASTERDOWN", StringComparison.Ordinal)
-            || s.Message.StartsWith("TRYAGAIN", StringComparison.Ordinal) || s.Message.StartsWith("CLUSTERDOWN", StringComparison.Ordinal)));
-
-    private RedisKeyPoolUnavailableException Unavailable(string what, Exception? inner)
-    {
-        string endpoints = RedisEndpoints.Describe(_redis.GetEndPoints());
-        string message = $"Redis ({endpoints}) is unavailable for key pool '{_redisOptions.PoolName}' ({what}): "
-            + (inner is null ? "not connected" : inner.GetType().Name)
-            + ". Check the server, or set RedisKeyPoolOptions.FallbackToLocal to serve from local state meanwhile.";
-        return inner is null ? new RedisKeyPoolUnavailableException(message) : new RedisKeyPoolUnavailableException(message, inner);
     }
 
     /// <summary>Redis's clock as this process estimates it: the last reading plus the local time elapsed since.</summary>

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using ApiKeys.Pool;
 using ApiKeys.Storage;
 using StackExchange.Redis;
@@ -7,15 +6,13 @@ using StackExchange.Redis;
 namespace ApiKeys.Redis;
 
 /// <summary>
-/// A key's state as Redis keeps it: the states file's JSON for one key (one format everywhere, no secret in it), plus the
-/// fields the scripts read without parsing JSON: the key-wide cooldown end, whether the key is disabled, and the per-model blocks.
+/// A key's state as Redis keeps it: the states file's JSON for one key (<see cref="KeyStateCodec"/>: one format everywhere,
+/// no secret in it), plus the fields the scripts read without parsing JSON: the key-wide cooldown end, whether the key is
+/// disabled, and the per-model blocks.
 /// </summary>
 internal static class RedisStateCodec
 {
-    private const string Where = "redis";
-
-    public static string Serialize(string id, KeyState state) =>
-        Encoding.UTF8.GetString(StatesFile.Serialize(new Dictionary<string, KeyState>(1, StringComparer.Ordinal) { [id] = state }, 0, Where));
+    public static string Serialize(string id, KeyState state) => KeyStateCodec.Encode(id, state);
 
     public static KeyState Parse(string id, string? json)
     {
@@ -26,8 +23,7 @@ internal static class RedisStateCodec
 
         try
         {
-            var content = StatesFile.Parse(Encoding.UTF8.GetBytes(json), $"redis state of {id}");
-            return content.States.TryGetValue(id, out var state) ? state : KeyState.Empty;
+            return KeyStateCodec.Decode(id, json, $"redis state of {id}");
         }
         catch (KeyStoreException)
         {

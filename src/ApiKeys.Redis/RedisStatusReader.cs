@@ -33,7 +33,7 @@ internal static class RedisStatusReader
             var state = RedisStateCodec.Parse(id, (string?)values[0]);
             int inflight = values[1].IsNull ? 0 : (int)values[1];
             string? project = key?.Project ?? (string?)values[2] ?? state.LearnedProject;
-            result.Add(KeyStatusBuilder.Build(id, key, project, state, inflight, i + 1, now, model, cap));
+            result.Add(KeyStatus.Create(id, key, project, state, inflight, i + 1, now, model, cap));
         }
 
         return result;

@@ -1,27 +1,25 @@
 using System.Diagnostics.CodeAnalysis;
-using ApiKeys.Diagnostics;
 using ApiKeys.Pool;
 
 namespace ApiKeys;
 
 public sealed partial class ApiKeyManager
 {
-    private TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
     /// <summary>The seed's <c>get_available_key()</c>: the next usable key, or null when none is available.</summary>
     /// <remarks>No lease is taken: report with <see cref="UpdateKeyStatus(string, bool)"/>. Prefer <see cref="TryAcquire(out KeyLease?, string?)"/>.</remarks>
     public string? GetAvailableKey(string? model = null)
     {
+        model = string.IsNullOrEmpty(model) ? null : model;
         KeySlot? slot;
-        List<object>? notices;
+        KeyNotices? notices;
         lock (_gate)
         {
-            slot = Pick_NeedsLock(string.IsNullOrEmpty(model) ? null : model, Now_NeedsLock(model), lease: false, out _, out _);
-            notices = TakeNotices_NeedsLock();
+            slot = Pick_NeedsLock(model, Now_NeedsLock(model), out _, out _);
+            notices = _pending.Take();
         }
 
         Publish(notices);
-        ApiKeysMetrics.Acquired(slot is not null);
+        _notifier.RecordAcquisition(slot is not null);
         return slot?.Key.Secret;
     }
 
@@ -63,25 +61,7 @@ public sealed partial class ApiKeyManager
     /// <param name="model">The model the call is for.</param>
     public bool TryAcquire([NotNullWhen(true)] out KeyLease? lease, out DateTimeOffset? availableAt, string? model = null)
     {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        model = string.IsNullOrEmpty(model) ? null : model;
-        KeySlot? slot;
-        List<object>? notices;
-        long id = 0;
-        lock (_gate)
-        {
-            slot = Pick_NeedsLock(model, Now_NeedsLock(model), lease: true, out _, out availableAt);
-            if (slot is not null)
-            {
-                id = ++_leaseIds;
-            }
-
-            notices = TakeNotices_NeedsLock();
-        }
-
-        Publish(notices);
-        ApiKeysMetrics.Acquired(slot is not null);
-        lease = slot is null ? null : new KeyLease(this, slot.Index, slot.Key.Secret, slot.Key.Id, slot.Mask, model, id, slot);
+        lease = Lease(model, out _, out availableAt, out _);
         return lease is not null;
     }
 
@@ -90,35 +70,14 @@ public sealed partial class ApiKeyManager
     /// <exception cref="NoAvailableKeyException">No key is available; <see cref="NoAvailableKeyException.RetryAfter"/> says for how long.</exception>
     public KeyLease Acquire(string? model = null)
     {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        model = string.IsNullOrEmpty(model) ? null : model;
-        KeySlot? slot;
-        NoKeyReason reason;
-        DateTimeOffset? availableAt;
-        DateTimeOffset now;
-        List<object>? notices;
-        long id = 0;
-        lock (_gate)
+        var lease = Lease(model, out var reason, out var availableAt, out model);
+        if (lease is null)
         {
-            now = Now_NeedsLock(model);
-            slot = Pick_NeedsLock(model, now, lease: true, out reason, out availableAt);
-            if (slot is not null)
-            {
-                id = ++_leaseIds;
-            }
-
-            notices = TakeNotices_NeedsLock();
-        }
-
-        Publish(notices);
-        ApiKeysMetrics.Acquired(slot is not null);
-        if (slot is null)
-        {
-            now = _time.GetUtcNow();
+            var now = _time.GetUtcNow();
             throw new NoAvailableKeyException(availableAt is { } at ? at > now ? at - now : TimeSpan.Zero : null, availableAt, model, reason);
         }
 
-        return new KeyLease(this, slot.Index, slot.Key.Secret, slot.Key.Id, slot.Mask, model, id, slot);
+        return lease;
     }
 
     /// <summary>Takes a lease, waiting for the next key to come back when all are cooling or busy.</summary>
@@ -132,7 +91,7 @@ public sealed partial class ApiKeyManager
             Task released;
             lock (_gate)
             {
-                released = _released.Task;
+                released = _leases.Released;
             }
 
             try
@@ -141,13 +100,13 @@ public sealed partial class ApiKeyManager
             }
             catch (NoAvailableKeyException e) when (e.Reason is NoKeyReason.Cooling or NoKeyReason.AllBusy or NoKeyReason.EnvironmentFault)
             {
-                var delay = e.RetryAfter is { } r && r > TimeSpan.Zero ? r : TimeSpan.FromMilliseconds(1);
                 if (e.Reason == NoKeyReason.AllBusy && e.RetryAfter is null)
                 {
                     await released.WaitAsync(cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
+                var delay = e.RetryAfter is { } r && r > TimeSpan.Zero ? r : TimeSpan.FromMilliseconds(1);
                 using var stopDelay = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 var delayed = Task.Delay(delay, _time, stopDelay.Token);
                 await Task.WhenAny(delayed, released).ConfigureAwait(false);
@@ -160,42 +119,83 @@ public sealed partial class ApiKeyManager
     /// <summary>When the next key comes back for <paramref name="model"/>: now if one is usable, null if none comes back by itself.</summary>
     public DateTimeOffset? NextAvailableAt(string? model = null)
     {
+        model = string.IsNullOrEmpty(model) ? null : model;
+        DateTimeOffset? next;
+        KeyNotices? notices;
         lock (_gate)
         {
-            var now = _time.GetUtcNow();
-            DrainExpired_NeedsLock(LaneFor_NeedsLock(model), now);
-            var lane = LaneFor_NeedsLock(model);
-            return lane.Ring.Count > 0 ? now : EarliestReturn_NeedsLock(lane, now, out _);
+            next = _lanes.NextAvailableAt(model, _time.GetUtcNow());
+            notices = _pending.Take();
         }
+
+        Publish(notices);
+        return next;
     }
 
-    void ILeaseOwner.Report(KeyLease lease, KeyOutcome outcome) => Apply(lease.KeyId, bySecret: false, outcome, lease.Token as KeySlot);
-
-    void ILeaseOwner.Release(KeyLease lease)
+    private KeyLease? Lease(string? model, out NoKeyReason reason, out DateTimeOffset? availableAt, out string? normalized)
     {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        model = normalized = string.IsNullOrEmpty(model) ? null : model;
+        KeySlot? slot;
+        KeyNotices? notices;
+        long id = 0;
         lock (_gate)
         {
-            if (lease.Token is KeySlot { Removed: false } slot)
+            var now = Now_NeedsLock(model);
+            slot = Pick_NeedsLock(model, now, out reason, out availableAt);
+            if (slot is not null)
             {
-                ReleaseLease_NeedsLock(slot);
+                id = _leases.Take(slot, now);
             }
+
+            notices = _pending.Take();
         }
+
+        Publish(notices);
+        _notifier.RecordAcquisition(slot is not null);
+        return slot is null ? null : _owner.Create(slot, model, id);
     }
 
-    private void ReleaseLease_NeedsLock(KeySlot slot)
+    /// <summary>The next key for <paramref name="model"/>, counted against the request limits; none while the guard says back off.</summary>
+    private KeySlot? Pick_NeedsLock(string? model, DateTimeOffset now, out NoKeyReason reason, out DateTimeOffset? availableAt)
     {
-        if (slot.InFlight <= 0)
+        LockOrder.Held(_gate);
+        if (_guard.BackOffUntil is { } backOff && backOff > now)
         {
-            return;
+            reason = NoKeyReason.EnvironmentFault;
+            availableAt = backOff;
+            return null;
         }
 
-        slot.InFlight--;
-        if (_options.MaxLeasesPerKey is { } cap && slot.InFlight == cap - 1)
+        var slot = _lanes.Take(model, now, out reason, out availableAt);
+        if (slot is not null && _limiter.IsActive)
         {
-            Reconcile_NeedsLock(slot, _time.GetUtcNow());
-            var released = _released;
-            _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
-            released.TrySetResult();
+            _limiter.Count(slot, model, now);
+        }
+
+        return slot;
+    }
+
+    /// <summary>
+    /// The time, for a pick. Reading the clock is a good part of a pick's cost, and a pick only needs it when something
+    /// can expire or be counted: a cooldown scheduled, a back-off, request limits or a lease cap. Otherwise no key's
+    /// availability depends on the time, and any value will do.
+    /// </summary>
+    private DateTimeOffset Now_NeedsLock(string? model)
+    {
+        LockOrder.Held(_gate);
+        bool timeMatters = _lanes.HasScheduled(model) || _guard.BackOffUntil is not null || _limiter.IsActive || _options.MaxLeasesPerKey is not null;
+        return timeMatters ? _clock.Now() : DateTimeOffset.MinValue;
+    }
+
+    private void Release(KeySlot slot)
+    {
+        lock (_gate)
+        {
+            if (!slot.Removed)
+            {
+                _leases.Release(slot);
+            }
         }
     }
 
@@ -206,43 +206,35 @@ public sealed partial class ApiKeyManager
     private bool Apply(string key, bool bySecret, KeyOutcome outcome, KeySlot? leaseSlot = null)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        if (outcome.Failure is { Message: not null } failure)
+        if (outcome.Failure is { Message: not null })
         {
             // Key-shaped tokens were masked when the failure was made; this also masks the pool's keys of any shape.
-            var redacted = failure.RedactedWith(Redactor);
-            if (!ReferenceEquals(redacted, failure))
-            {
-                outcome = outcome.WithFailure(redacted);
-            }
+            outcome = outcome.RedactedWith(Redactor);
         }
 
-        List<object>? notices = null;
-        bool signal = false;
+        KeyNotices? notices;
+        bool transition;
         lock (_gate)
         {
             // A lease knows its slot: no lookup, unless the key was removed (and maybe added again) meanwhile.
             var slot = leaseSlot is { Removed: false } ? leaseSlot : null;
-            if (slot is null && !(bySecret ? _bySecret : _byId).TryGetValue(key, out slot))
+            if (slot is null && !(bySecret ? _table.TryGetBySecret(key, out slot) : _table.TryGetById(key, out slot)))
             {
                 return false;
             }
 
             if (ReferenceEquals(slot, leaseSlot))
             {
-                ReleaseLease_NeedsLock(slot);
+                _leases.Release(slot);
             }
 
-            var now = Clock_NeedsLock();
-            signal = ApplyOutcome_NeedsLock(slot, outcome, now, ref notices);
+            transition = _transitions.Apply(slot, outcome, _clock.Now());
+            notices = _pending.Take();
         }
 
-        ApiKeysMetrics.Outcome(outcome);
-        if (notices is not null)
-        {
-            Publish(notices);
-        }
-
-        if (signal)
+        _notifier.RecordOutcome(outcome);
+        Publish(notices);
+        if (transition)
         {
             SignalSync();
         }

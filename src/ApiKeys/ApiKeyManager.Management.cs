@@ -36,7 +36,7 @@ public sealed partial class ApiKeyManager
         var key = new ApiKey(secret, _time.GetUtcNow(), label, string.IsNullOrWhiteSpace(project) ? null : project.Trim());
         lock (_gate)
         {
-            if (_byId.ContainsKey(key.Id))
+            if (_table.ContainsId(key.Id))
             {
                 return new(AddKeyStatus.Duplicate, key.Id, key.Mask, key.Provider);
             }
@@ -109,7 +109,7 @@ public sealed partial class ApiKeyManager
         bool manual;
         lock (_gate)
         {
-            if (!_byId.TryGetValue(id, out var slot))
+            if (!_table.TryGetById(id, out var slot))
             {
                 return false;
             }
@@ -138,7 +138,9 @@ public sealed partial class ApiKeyManager
         }
 
         ChangeKeys(keys => new KeysUpdate([.. keys.Select(k => k.Id == id ? k with { Disabled = true } : k)]));
-        Publish([new KeyEventArgs(KeyEventKind.Disabled, id, MaskOf(id), _time.GetUtcNow(), reason: "disabled by hand")]);
+        var notices = new KeyNotices();
+        notices.AddKeyChanged(new KeyEventArgs(KeyEventKind.Disabled, id, MaskOf(id), _time.GetUtcNow(), reason: "disabled by hand"));
+        Publish(notices);
         return true;
     }
 
@@ -199,12 +201,12 @@ public sealed partial class ApiKeyManager
         ArgumentNullException.ThrowIfNull(key);
         lock (_gate)
         {
-            if (_byId.ContainsKey(key))
+            if (_table.ContainsId(key))
             {
                 return key;
             }
 
-            return _bySecret.TryGetValue(key, out var slot) ? slot.Key.Id : null;
+            return _table.TryGetBySecret(key, out var slot) ? slot.Key.Id : null;
         }
     }
 
@@ -212,30 +214,23 @@ public sealed partial class ApiKeyManager
     {
         lock (_gate)
         {
-            return _byId.TryGetValue(id, out var slot) ? slot.Mask : id;
+            return _table.TryGetById(id, out var slot) ? slot.Mask : id;
         }
     }
 
     private void ChangeState(string id, Func<KeyState, DateTimeOffset, KeyState> change, KeyEventKind kind, string reason)
     {
-        List<object>? notices = null;
+        KeyNotices? notices;
         lock (_gate)
         {
-            if (!_byId.TryGetValue(id, out var slot))
+            if (!_table.TryGetById(id, out var slot))
             {
                 return;
             }
 
-            var now = _time.GetUtcNow();
-            var before = slot.State;
-            var after = change(before, now);
-            if (!ReferenceEquals(before, after))
-            {
-                SetState_NeedsLock(slot, after, before, now);
-            }
-
-            (notices ??= []).Add(new KeyEventArgs(kind, id, slot.Mask, now, reason: reason));
-            WakeWaiters_NeedsLock();
+            _transitions.Change(slot, change, kind, reason, _time.GetUtcNow());
+            _leases.WakeWaiters();
+            notices = _pending.Take();
         }
 
         Publish(notices);
@@ -246,53 +241,8 @@ public sealed partial class ApiKeyManager
     /// <returns>Null, or the save error when the change is kept in memory and retried later.</returns>
     private string? ChangeKeys(Func<IReadOnlyList<ApiKey>, KeysUpdate?> change)
     {
-        // One store conversation at a time, its result applied before the next begins: two key changes (or a key
-        // change and a state sync) must not apply their snapshots out of order, or counters merged twice.
-        lock (_storeIo)
-        {
-            KeyStoreSnapshot snapshot;
-            try
-            {
-                snapshot = _store.UpdateKeys(change);
-            }
-            catch (KeyStoreException e) when (e.Kind is KeyStoreErrorKind.PermissionDenied or KeyStoreErrorKind.Io)
-            {
-                // Keep the pool working: apply the change in memory and retry the write later.
-                Log.StoreSaveFailed(_logger, "keys", e.Reason, e.Path ?? _store.Location);
-                List<ApiKey> current;
-                lock (_gate)
-                {
-                    current = [.. _order.Select(s => s.Key)];
-                }
-
-                var update = change(current);
-                lock (_gate)
-                {
-                    _pendingKeyChanges.Add(change);
-                    if (update is not null)
-                    {
-                        var now = _time.GetUtcNow();
-                        AdoptKeys_NeedsLock(update.Keys, null, now, update.ClearStates);
-                    }
-                }
-
-                return $"Failed to save keys: {e.Reason} ({e.Path ?? _store.Location})";
-            }
-
-            lock (_gate)
-            {
-                AdoptSnapshot_NeedsLock(snapshot, _time.GetUtcNow(), events: null);
-                WakeWaiters_NeedsLock();
-            }
-
-            return null;
-        }
-    }
-
-    private void WakeWaiters_NeedsLock()
-    {
-        var released = _released;
-        _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        released.TrySetResult();
+        var (saveError, notices) = _sync.ChangeKeys(change);
+        Publish(notices);
+        return saveError;
     }
 }

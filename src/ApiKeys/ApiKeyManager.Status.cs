@@ -12,9 +12,9 @@ public sealed partial class ApiKeyManager
         lock (_gate)
         {
             var now = _time.GetUtcNow();
-            var result = new List<KeyStatus>(_order.Count);
+            var result = new List<KeyStatus>(_table.Count);
             int number = 0;
-            foreach (var slot in _order)
+            foreach (var slot in _table.Order)
             {
                 result.Add(StatusOf_NeedsLock(slot, ++number, now, model));
             }
@@ -34,12 +34,12 @@ public sealed partial class ApiKeyManager
 
         lock (_gate)
         {
-            if (!_byId.TryGetValue(id, out var slot))
+            if (!_table.TryGetById(id, out var slot))
             {
                 return null;
             }
 
-            return StatusOf_NeedsLock(slot, _order.IndexOf(slot) + 1, _time.GetUtcNow(), model);
+            return StatusOf_NeedsLock(slot, _table.Order.IndexOf(slot) + 1, _time.GetUtcNow(), model);
         }
     }
 

@@ -1,4 +1,3 @@
-using ApiKeys.Diagnostics;
 using ApiKeys.Keys;
 using ApiKeys.Pool;
 using ApiKeys.Security;
@@ -14,33 +13,34 @@ namespace ApiKeys;
 /// several processes. Every public member is thread-safe.
 /// </summary>
 /// <remarks>The seed's <c>APIKeyManager</c>: <see cref="GetAvailableKey"/> and <see cref="UpdateKeyStatus(string, bool)"/> work as they did.</remarks>
-public sealed partial class ApiKeyManager : IKeyPool, IDisposable, ILeaseOwner
+public sealed partial class ApiKeyManager : IKeyPool, IDisposable
 {
     /// <summary>The environment variable naming the store directory when none is given.</summary>
     public const string DirectoryVariable = "APIKEYS_DIR";
 
+    // Two locks, taken in this order and never the other way: the store's (inside _sync: one conversation with the store
+    // at a time), then _gate, which guards every part below. No user code (event handlers, loggers) runs under either:
+    // what a transition calls for is gathered in _pending under _gate and published once both are released (LockOrder
+    // checks the order; Publish checks that no lock is held).
     private readonly Lock _gate = new();
+    private readonly KeyTable _table = new();
+    private readonly PendingNotices _pending = new();
+    private readonly DirtySlots _dirty = new();
+    private readonly EnvironmentFaultGuard _guard = new();
+    private readonly KeyLanes _lanes;
+    private readonly LeaseTable _leases;
+    private readonly KeyTransitions _transitions;
+    private readonly RequestLimiter _limiter;
+    private readonly StoreMerge _merge;
+    private readonly StoreSync _sync;
+    private readonly CoarseClock _clock;
+
+    // Thread-safe or immutable: used outside the locks.
     private readonly IKeyStore _store;
     private readonly ApiKeyManagerOptions _options;
-    private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private readonly Random _random;
-    private readonly List<KeySlot?> _slots = [];
-    private readonly Stack<int> _freeSlots = new();
-    private readonly List<KeySlot> _order = [];
-    private readonly Dictionary<string, KeySlot> _byId = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, KeySlot> _bySecret = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, List<KeySlot>> _byProject = new(StringComparer.Ordinal);
-    private readonly KeyLane _default = new(null);
-    private readonly Dictionary<string, KeyLane> _lanes = new(StringComparer.Ordinal);
-    private readonly List<KeySlot> _dirty = [];
-    private readonly EnvironmentFaultGuard _guard = new();
-    private SecretRedactor _redactor = SecretRedactor.Default;
-    private string _epoch = "";
-    private readonly bool _systemClock;
-    private long _clockTick = long.MinValue;
-    private DateTimeOffset _clockNow;
-    private long _leaseIds;
+    private readonly KeyPoolNotifier _notifier;
+    private readonly LeaseOwner _owner;
     private int _disposed;
 
     /// <summary>Opens the JSON store in <c>APIKEYS_DIR</c>, else the current directory (the seed's <c>APIKeyManager()</c>).</summary>
@@ -80,56 +80,41 @@ public sealed partial class ApiKeyManager : IKeyPool, IDisposable, ILeaseOwner
         _options = options ?? new ApiKeyManagerOptions();
         _options.Validate();
         _store = store;
-        _logger = (ILogger?)logger ?? NullLogger.Instance;
         _time = timeProvider ?? TimeProvider.System;
-        _systemClock = ReferenceEquals(_time, TimeProvider.System);
-        _random = random ?? Random.Shared;
-
-        KeyStoreSnapshot snapshot;
-        try
-        {
-            snapshot = store.Load();
-        }
-        catch
-        {
-            store.Dispose();
-            throw;
-        }
-
-        lock (_gate)
-        {
-            AdoptSnapshot_NeedsLock(snapshot, _time.GetUtcNow(), events: null);
-        }
-
-        ApiKeysMetrics.Register(this);
+        _clock = new CoarseClock(_time);
+        _notifier = new KeyPoolNotifier(this, (ILogger?)logger ?? NullLogger.Instance);
+        _owner = new LeaseOwner(this);
+        _lanes = new KeyLanes(_table, _options, _pending);
+        _leases = new LeaseTable(_lanes, _options, _time);
+        _transitions = new KeyTransitions(_table, _lanes, _dirty, _guard, _options, random ?? Random.Shared, _pending);
+        _limiter = new RequestLimiter(_options, _transitions);
+        _merge = new StoreMerge(_table, _lanes, _dirty, _notifier);
+        _sync = new StoreSync(_gate, store, _table, _merge, _dirty, _leases, _pending, _time);
+        Load(store);
+        _notifier.ObserveKeys(() => GetStatuses());
         if (store is not MemoryKeyStore)
         {
-            _syncLoop = Task.Run(SyncLoopAsync);
+            _syncLoop = new StoreSyncLoop(() => Sync(throwOnError: false), SyncLoopFailed, _options.SyncInterval, _time);
+            _syncLoop.Start();
         }
     }
 
-    /// <summary>Keys from environment variables <c>{prefix}1</c> to <c>{prefix}N</c> (gaps allowed), e.g. <c>GEMINI_KEY_1</c>.</summary>
-    /// <param name="prefix">The variable prefix.</param>
-    /// <param name="options">The options.</param>
-    /// <param name="stateDirectory">A directory keeping the states; null: memory only.</param>
-    /// <param name="logger">A logger.</param>
-    /// <param name="timeProvider">The clock.</param>
-    public static ApiKeyManager FromEnvironment(string prefix = "GEMINI_KEY_", ApiKeyManagerOptions? options = null, string? stateDirectory = null,
-        ILogger<ApiKeyManager>? logger = null, TimeProvider? timeProvider = null)
+    /// <summary>Raised for every change of a key's availability (cooling, restored, disabled, enabled). Called outside the pool's locks.</summary>
+    public event EventHandler<KeyEventArgs>? KeyChanged
     {
-        ArgumentException.ThrowIfNullOrEmpty(prefix);
-        return new ApiKeyManager(ReadEnvironment(prefix), options, stateDirectory, logger, timeProvider);
+        add => _notifier.KeyChanged += value;
+        remove => _notifier.KeyChanged -= value;
     }
 
-    /// <summary>Opens the JSON store in <paramref name="directory"/>.</summary>
-    public static ApiKeyManager Open(string directory, ApiKeyManagerOptions? options = null, ILogger<ApiKeyManager>? logger = null, TimeProvider? timeProvider = null)
-        => new(new JsonKeyStore(directory, timeProvider: timeProvider), options, logger, timeProvider);
-
-    /// <summary>Raised for every change of a key's availability (cooling, restored, disabled, enabled). Called outside the pool's lock.</summary>
-    public event EventHandler<KeyEventArgs>? KeyChanged;
-
-    /// <summary>Raised when a key reaches <see cref="ApiKeyManagerOptions.AlertAfterConsecutiveFailures"/> consecutive failures.</summary>
-    public event EventHandler<KeyAlertEventArgs>? Alert;
+    /// <summary>
+    /// Raised when a key reaches <see cref="ApiKeyManagerOptions.AlertAfterConsecutiveFailures"/> consecutive failures, or
+    /// fails in a way that calls for attention at once (reported as leaked). Called outside the pool's locks.
+    /// </summary>
+    public event EventHandler<KeyAlertEventArgs>? Alert
+    {
+        add => _notifier.Alert += value;
+        remove => _notifier.Alert -= value;
+    }
 
     /// <summary>The options in force.</summary>
     public ApiKeyManagerOptions Options => _options;
@@ -144,7 +129,7 @@ public sealed partial class ApiKeyManager : IKeyPool, IDisposable, ILeaseOwner
         {
             lock (_gate)
             {
-                return _order.Count;
+                return _table.Count;
             }
         }
     }
@@ -156,56 +141,16 @@ public sealed partial class ApiKeyManager : IKeyPool, IDisposable, ILeaseOwner
         {
             lock (_gate)
             {
-                return [.. _order.Select(s => s.Key)];
+                return [.. _table.Order.Select(s => s.Key)];
             }
         }
     }
 
     /// <summary>The redactor that masks every key of this pool and every key-shaped token.</summary>
-    public SecretRedactor Redactor => Volatile.Read(ref _redactor);
+    public SecretRedactor Redactor => _notifier.Redactor;
 
-    /// <summary>The store directory used when none is given: <c>APIKEYS_DIR</c>, else the current directory.</summary>
-    public static string DefaultDirectory()
-    {
-        var dir = Environment.GetEnvironmentVariable(DirectoryVariable);
-        return string.IsNullOrWhiteSpace(dir) ? Directory.GetCurrentDirectory() : dir;
-    }
-
-    internal static IEnumerable<string> ReadEnvironment(string prefix)
-    {
-        var found = new SortedDictionary<int, string>();
-        foreach (System.Collections.DictionaryEntry entry in Environment.GetEnvironmentVariables())
-        {
-            if (entry.Key is string name && name.StartsWith(prefix, StringComparison.Ordinal)
-                && int.TryParse(name.AsSpan(prefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n)
-                && entry.Value is string value && !string.IsNullOrWhiteSpace(value))
-            {
-                found[n] = value.Trim();
-            }
-        }
-
-        return found.Values;
-    }
-
-    private static IKeyStore DirectStore(IEnumerable<string?> apiKeys, string? stateDirectory, TimeProvider time)
-    {
-        ArgumentNullException.ThrowIfNull(apiKeys);
-        var now = time.GetUtcNow();
-        var keys = new List<ApiKey>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var raw in apiKeys)
-        {
-            var secret = raw?.Trim();
-            if (!string.IsNullOrEmpty(secret) && seen.Add(secret))
-            {
-                keys.Add(new ApiKey(secret, now));
-            }
-        }
-
-        return stateDirectory is null
-            ? new MemoryKeyStore(keys, holdsKeys: true)
-            : new JsonKeyStore(stateDirectory, new JsonKeyStoreOptions { GivenKeys = keys }, time);
-    }
+    /// <summary>Whether this thread holds one of the pool's locks (no user code may run then).</summary>
+    internal bool HoldsLock => _gate.IsHeldByCurrentThread || _sync.HoldsLock;
 
     /// <summary>Writes every pending change to the store now.</summary>
     /// <exception cref="KeyStoreException">The store could not be written; the changes stay in memory and are retried.</exception>
@@ -223,26 +168,16 @@ public sealed partial class ApiKeyManager : IKeyPool, IDisposable, ILeaseOwner
             return;
         }
 
-        _stop.Cancel();
-        try
-        {
-            _syncLoop?.Wait(TimeSpan.FromSeconds(10));
-        }
-        catch (AggregateException)
-        {
-            // The loop ends by cancellation.
-        }
-
+        _syncLoop?.Stop(TimeSpan.FromSeconds(10));
         try
         {
             Sync(throwOnError: false);
         }
         finally
         {
-            ApiKeysMetrics.Unregister(this);
+            _notifier.Dispose();
             _store.Dispose();
-            _stop.Dispose();
-            _syncSignal.Dispose();
+            _syncLoop?.Dispose();
         }
     }
 
@@ -251,7 +186,42 @@ public sealed partial class ApiKeyManager : IKeyPool, IDisposable, ILeaseOwner
     {
         lock (_gate)
         {
-            return $"ApiKeyManager: {_order.Count} keys, {_default.Ring.Count} usable, store {_store.Location}";
+            return $"ApiKeyManager: {_table.Count} keys, {_lanes.Usable.Count} usable, store {_store.Location}";
         }
+    }
+
+    private void Load(IKeyStore store)
+    {
+        KeyStoreSnapshot snapshot;
+        try
+        {
+            snapshot = store.Load();
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
+
+        lock (_gate)
+        {
+            _merge.Adopt(snapshot, _time.GetUtcNow(), sent: null);
+        }
+    }
+
+    /// <summary>Logs and raises what the pool's parts gathered under its lock. Called with no lock held (checked).</summary>
+    private void Publish(KeyNotices? notices)
+    {
+        if (notices is null)
+        {
+            return;
+        }
+
+        if (HoldsLock)
+        {
+            throw new InvalidOperationException("Notices are published with no lock held: event handlers and loggers are user code.");
+        }
+
+        _notifier.Publish(notices);
     }
 }

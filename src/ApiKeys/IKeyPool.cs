@@ -8,6 +8,8 @@ namespace ApiKeys;
 /// <summary>
 /// What callers of a key pool need: leases, statuses and revalidation. <see cref="ApiKeyManager"/> implements it in
 /// one process (state in memory and the JSON store); the Redis backend implements it across processes and machines.
+/// Another backend builds on <see cref="KeyLeaseOwner"/> (its leases), <see cref="KeyStatePolicy"/> (the rules),
+/// <see cref="KeyNotices"/> and <see cref="KeyPoolNotifier"/> (events, logs and metrics, the same as every backend's).
 /// </summary>
 public interface IKeyPool
 {
@@ -16,6 +18,12 @@ public interface IKeyPool
 
     /// <summary>Masks every key of the pool and every key-shaped token.</summary>
     SecretRedactor Redactor { get; }
+
+    /// <summary>Raised for every change of a key's availability this pool sees (cooling, restored, disabled, enabled). Called outside the pool's locks.</summary>
+    event EventHandler<KeyEventArgs>? KeyChanged;
+
+    /// <summary>Raised when a key needs attention: consecutive failures, or a failure that calls for it at once (a leaked key).</summary>
+    event EventHandler<KeyAlertEventArgs>? Alert;
 
     /// <summary>Takes a lease on the next usable key; when none is available, says when one will be (null: none comes back by itself).</summary>
     bool TryAcquire([NotNullWhen(true)] out KeyLease? lease, out DateTimeOffset? availableAt, string? model = null);

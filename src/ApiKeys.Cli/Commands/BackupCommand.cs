@@ -1,9 +1,10 @@
 using System.CommandLine;
 using ApiKeys.Cli.Output;
+using ApiKeys.Storage;
 
 namespace ApiKeys.Cli.Commands;
 
-/// <summary><c>apikeys backup [--to DIR]</c>: the seed's daily dated copies, never over an earlier one.</summary>
+/// <summary><c>apikeys backup [--to DIR]</c>: the seed's daily dated copies, never over an earlier one (<see cref="StoreBackup"/>).</summary>
 internal static class BackupCommand
 {
     public static Command Create(CliContext context)
@@ -20,7 +21,12 @@ internal static class BackupCommand
             context.Stores.EnsurePrivate();
             var store = context.Stores.OpenStore();
             string target = Path.GetFullPath(parse.GetValue(to) ?? store.Directory);
-            var (keys, states) = Backups.Take(context, store, target);
+            if (!File.Exists(store.KeysPath))
+            {
+                throw new CliException($"Nothing to back up: no {JsonKeyStore.KeysFileName} in {store.Directory} (apikeys init creates a store).");
+            }
+
+            var (keys, states) = context.Stores.BackUp(target);
             if (parse.GetValue(json))
             {
                 JsonOutput.Write(context, writer =>

@@ -24,42 +24,8 @@ internal static class ConsoleCommand
         {
         }
 
-        var output = context.Out;
-        while (true)
+        while (ReadChoice(context) is { } choice && choice != "5")
         {
-            output.WriteLine();
-            output.WriteLine("API Key Management Console");
-            output.WriteLine("1. Add new API Key");
-            output.WriteLine("2. List stored API Keys");
-            output.WriteLine("3. Remove API Key");
-            output.WriteLine("4. View Key Statuses");
-            output.WriteLine("5. Exit");
-            string? choice;
-            while (true)
-            {
-                output.Write(Prompt);
-                output.Flush();
-                choice = context.Console.ReadLine()?.Trim();
-                if (choice is null)
-                {
-                    // End of input (Ctrl-D): leave cleanly; every change is already on disk.
-                    output.WriteLine();
-                    return ExitCodes.Success;
-                }
-
-                if (choice is "1" or "2" or "3" or "4" or "5")
-                {
-                    break;
-                }
-
-                output.WriteLine("Invalid choice. Please enter a number from 1 to 5.");
-            }
-
-            if (choice == "5")
-            {
-                return ExitCodes.Success;
-            }
-
             try
             {
                 using var manager = context.Stores.Open(creates: true);
@@ -86,12 +52,46 @@ internal static class ConsoleCommand
             }
             catch (CliException e)
             {
-                output.WriteLine(e.Message);
+                context.Out.WriteLine(e.Message);
             }
             catch (KeyStoreException e)
             {
                 context.Error.WriteLine($"ERROR - {StoreErrors.Describe(e)}");
             }
+        }
+
+        return ExitCodes.Success;
+    }
+
+    /// <summary>Shows the menu and reads a choice from 1 to 5, asking again until one is given; null at the end of input.</summary>
+    private static string? ReadChoice(CliContext context)
+    {
+        var output = context.Out;
+        output.WriteLine();
+        output.WriteLine("API Key Management Console");
+        output.WriteLine("1. Add new API Key");
+        output.WriteLine("2. List stored API Keys");
+        output.WriteLine("3. Remove API Key");
+        output.WriteLine("4. View Key Statuses");
+        output.WriteLine("5. Exit");
+        while (true)
+        {
+            output.Write(Prompt);
+            output.Flush();
+            string? choice = context.Console.ReadLine()?.Trim();
+            if (choice is null)
+            {
+                // End of input (Ctrl-D): leave cleanly; every change is already on disk.
+                output.WriteLine();
+                return null;
+            }
+
+            if (choice is "1" or "2" or "3" or "4" or "5")
+            {
+                return choice;
+            }
+
+            output.WriteLine("Invalid choice. Please enter a number from 1 to 5.");
         }
     }
 

@@ -85,8 +85,8 @@ internal static class DoctorCommand
 
         CheckMode(findings, dir, directory: true);
         var files = new List<string> { store.KeysPath, store.StatesPath };
-        files.AddRange(Directory.GetFiles(dir, $"{Backups.KeysPrefix}*.json").Order(StringComparer.Ordinal));
-        files.AddRange(Directory.GetFiles(dir, $"{Backups.StatesPrefix}*.json").Order(StringComparer.Ordinal));
+        files.AddRange(Directory.GetFiles(dir, $"{StoreBackup.KeysPrefix}*.json").Order(StringComparer.Ordinal));
+        files.AddRange(Directory.GetFiles(dir, $"{StoreBackup.StatesPrefix}*.json").Order(StringComparer.Ordinal));
         foreach (var file in files.Where(File.Exists))
         {
             CheckMode(findings, file, directory: false);

@@ -27,7 +27,7 @@ internal static class EncryptCommand
 
             EncryptedStore.Encrypt(dir, context.Stores.Passphrase(), context.ProtectorOptions);
             context.Out.WriteLine($"Encrypted {keysPath}: keep the passphrase safe, it cannot be recovered.");
-            var plainBackups = Directory.GetFiles(dir, $"{Backups.KeysPrefix}*.json").Where(f => !IsEnvelope(f)).ToList();
+            var plainBackups = Directory.GetFiles(dir, $"{StoreBackup.KeysPrefix}*.json").Where(f => !IsEnvelope(f)).ToList();
             if (plainBackups.Count > 0)
             {
                 context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -25,35 +25,7 @@ internal static class RotateCommand
                 throw CliException.Usage("rotate reads the new keys from standard input: apikeys rotate --stdin < new_keys.txt");
             }
 
-            var keys = new List<string>();
-            var problems = new List<string>();
-            int number = 0;
-            while (context.Console.ReadLine() is { } line)
-            {
-                number++;
-                var secret = line.Trim();
-                if (secret.Length == 0 || secret.StartsWith('#'))
-                {
-                    continue;
-                }
-
-                var check = KeyFormat.Check(secret);
-                if (check is KeyFormatCheck.Gemini or KeyFormatCheck.OpenAI or KeyFormatCheck.Anthropic
-                    || (check == KeyFormatCheck.Unknown && parse.GetValue(allowUnknown)))
-                {
-                    keys.Add(secret);
-                }
-                else
-                {
-                    problems.Add(string.Create(CultureInfo.InvariantCulture, $"line {number}{(check == KeyFormatCheck.Unknown ? " (unknown format; --allow-unknown accepts it)" : "")}"));
-                }
-            }
-
-            if (problems.Count > 0)
-            {
-                throw new CliException($"Nothing rotated: malformed keys on {string.Join(", ", problems)}.");
-            }
-
+            var keys = ReadKeys(context, parse.GetValue(allowUnknown));
             int distinct = keys.Distinct(StringComparer.Ordinal).Count();
             if (distinct == 0)
             {
@@ -79,5 +51,39 @@ internal static class RotateCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>The keys on standard input, one a line (blank lines and # comments skipped); any malformed line refuses them all.</summary>
+    private static List<string> ReadKeys(CliContext context, bool allowUnknown)
+    {
+        var keys = new List<string>();
+        var problems = new List<string>();
+        int number = 0;
+        while (context.Console.ReadLine() is { } line)
+        {
+            number++;
+            var secret = line.Trim();
+            if (secret.Length == 0 || secret.StartsWith('#'))
+            {
+                continue;
+            }
+
+            var check = KeyFormat.Check(secret);
+            if (check is KeyFormatCheck.Gemini or KeyFormatCheck.OpenAI or KeyFormatCheck.Anthropic || (check == KeyFormatCheck.Unknown && allowUnknown))
+            {
+                keys.Add(secret);
+            }
+            else
+            {
+                problems.Add(string.Create(CultureInfo.InvariantCulture, $"line {number}{(check == KeyFormatCheck.Unknown ? " (unknown format; --allow-unknown accepts it)" : "")}"));
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new CliException($"Nothing rotated: malformed keys on {string.Join(", ", problems)}.");
+        }
+
+        return keys;
     }
 }

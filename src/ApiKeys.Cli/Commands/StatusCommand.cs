@@ -52,34 +52,38 @@ internal static class StatusCommand
             var statuses = parse.GetValue(redis) is { } connection
                 ? ReadRedis(context, connection, parse.GetValue(pool)!, parse.GetValue(key))
                 : ReadLocal(context, parse.GetValue(key));
-            if (parse.GetValue(json))
-            {
-                JsonOutput.Write(context, writer =>
-                {
-                    writer.WriteStartArray();
-                    foreach (var status in statuses)
-                    {
-                        JsonOutput.WriteStatus(writer, status);
-                    }
-
-                    writer.WriteEndArray();
-                });
-                return ExitCodes.Success;
-            }
-
-            if (statuses.Count == 0)
-            {
-                context.Out.WriteLine("No API keys stored.");
-            }
-
-            foreach (var status in statuses)
-            {
-                KeyText.WriteStatus(context, status, parse.GetValue(why));
-            }
-
+            Write(context, statuses, parse.GetValue(json), parse.GetValue(why));
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    private static void Write(CliContext context, IReadOnlyList<KeyStatus> statuses, bool json, bool why)
+    {
+        if (json)
+        {
+            JsonOutput.Write(context, writer =>
+            {
+                writer.WriteStartArray();
+                foreach (var status in statuses)
+                {
+                    JsonOutput.WriteStatus(writer, status);
+                }
+
+                writer.WriteEndArray();
+            });
+            return;
+        }
+
+        if (statuses.Count == 0)
+        {
+            context.Out.WriteLine("No API keys stored.");
+        }
+
+        foreach (var status in statuses)
+        {
+            KeyText.WriteStatus(context, status, why);
+        }
     }
 
     private static IReadOnlyList<KeyStatus> ReadLocal(CliContext context, string? selector)

@@ -1,3 +1,4 @@
+using ApiKeys.Diagnostics;
 using ApiKeys.Http.Validation;
 using ApiKeys.Pool;
 using Microsoft.Extensions.Hosting;
@@ -92,10 +93,10 @@ public sealed partial class KeyRevalidationService : BackgroundService
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 2101, EventName = "KeyRevalidated", Level = LogLevel.Information, Message = "Revalidated key {KeyId} ({KeyMask}): {Outcome}")]
+        [LoggerMessage(EventId = ApiKeysEventIds.KeyRevalidated, EventName = "KeyRevalidated", Level = LogLevel.Information, Message = "Revalidated key {KeyId} ({KeyMask}): {Outcome}")]
         public static partial void Revalidated(ILogger logger, string keyId, string keyMask, KeyValidationOutcome outcome);
 
-        [LoggerMessage(EventId = 2102, EventName = "RevalidationFailed", Level = LogLevel.Warning, Message = "Key revalidation failed: {Error}: {Message}")]
+        [LoggerMessage(EventId = ApiKeysEventIds.RevalidationFailed, EventName = "RevalidationFailed", Level = LogLevel.Warning, Message = "Key revalidation failed: {Error}: {Message}")]
         public static partial void RevalidationFailed(ILogger logger, string error, string message);
     }
 }

@@ -8,7 +8,7 @@ namespace ApiKeys.Http.Usage;
 /// Strings are skipped without being kept. Not thread-safe: one scanner per response.
 /// </summary>
 /// <remarks>It reads structure, not validity: a body that is not JSON yields no counts.</remarks>
-internal sealed class UsageScanner
+internal sealed partial class UsageScanner
 {
     private const int MaxKey = 32;
     private const int MaxDepth = 63;
@@ -27,32 +27,6 @@ internal sealed class UsageScanner
     private long _number;
     private bool _inNumber;
     private Counts _current;
-
-    private enum Section : byte
-    {
-        None,
-        Gemini,
-        OpenAi,
-        PromptDetails,
-        CompletionDetails,
-    }
-
-    private enum Name : byte
-    {
-        Other,
-        UsageMetadata,
-        Usage,
-        PromptTokenCount,
-        CandidatesTokenCount,
-        CachedContentTokenCount,
-        ThoughtsTokenCount,
-        PromptTokens,
-        CompletionTokens,
-        PromptTokensDetails,
-        CompletionTokensDetails,
-        CachedTokens,
-        ReasoningTokens,
-    }
 
     /// <summary>Whether a usage object was found.</summary>
     public bool Found { get; private set; }
@@ -123,6 +97,12 @@ internal sealed class UsageScanner
             return;
         }
 
+        Structure(b);
+    }
+
+    /// <summary>A byte inside an object or array, outside strings and numbers: what it opens, closes or separates.</summary>
+    private void Structure(byte b)
+    {
         switch (b)
         {
             case (byte)'"':
@@ -260,44 +240,6 @@ internal sealed class UsageScanner
     };
 
     private bool IsArray(int depth) => depth <= MaxDepth && (_arrays & (1UL << depth)) != 0;
-
-    private void Assign(Name name, long value)
-    {
-        switch (_section, name)
-        {
-            case (Section.Gemini, Name.PromptTokenCount) or (Section.OpenAi, Name.PromptTokens):
-                _current.Input = value;
-                break;
-            case (Section.Gemini, Name.CandidatesTokenCount) or (Section.OpenAi, Name.CompletionTokens):
-                _current.Output = value;
-                break;
-            case (Section.Gemini, Name.CachedContentTokenCount) or (Section.PromptDetails, Name.CachedTokens):
-                _current.Cached = value;
-                break;
-            case (Section.Gemini, Name.ThoughtsTokenCount) or (Section.CompletionDetails, Name.ReasoningTokens):
-                _current.Thinking = value;
-                break;
-            default:
-                break;
-        }
-    }
-
-    private static Name Match(ReadOnlySpan<byte> key) => key switch
-    {
-        _ when key.SequenceEqual("usageMetadata"u8) => Name.UsageMetadata,
-        _ when key.SequenceEqual("usage"u8) => Name.Usage,
-        _ when key.SequenceEqual("promptTokenCount"u8) => Name.PromptTokenCount,
-        _ when key.SequenceEqual("candidatesTokenCount"u8) => Name.CandidatesTokenCount,
-        _ when key.SequenceEqual("cachedContentTokenCount"u8) => Name.CachedContentTokenCount,
-        _ when key.SequenceEqual("thoughtsTokenCount"u8) => Name.ThoughtsTokenCount,
-        _ when key.SequenceEqual("prompt_tokens"u8) => Name.PromptTokens,
-        _ when key.SequenceEqual("completion_tokens"u8) => Name.CompletionTokens,
-        _ when key.SequenceEqual("prompt_tokens_details"u8) => Name.PromptTokensDetails,
-        _ when key.SequenceEqual("completion_tokens_details"u8) => Name.CompletionTokensDetails,
-        _ when key.SequenceEqual("cached_tokens"u8) => Name.CachedTokens,
-        _ when key.SequenceEqual("reasoning_tokens"u8) => Name.ReasoningTokens,
-        _ => Name.Other,
-    };
 
     private struct Counts
     {

@@ -3,7 +3,11 @@ using ApiKeys.Pool;
 
 namespace ApiKeys.Diagnostics;
 
-/// <summary>The <c>ApiKeys</c> meter: acquisitions, outcomes by kind, keys by state. OpenTelemetry and dotnet-counters see it without extra code.</summary>
+/// <summary>
+/// The <c>ApiKeys</c> meter, the same from every backend: acquisitions, outcomes by kind, keys by state, leases in flight.
+/// OpenTelemetry and dotnet-counters see it without extra code.
+/// </summary>
+/// <remarks>Pools record through <see cref="KeyPoolNotifier"/>; leases count themselves.</remarks>
 public static class ApiKeysMetrics
 {
     /// <summary>The meter's name.</summary>
@@ -12,8 +16,9 @@ public static class ApiKeysMetrics
     private static readonly Meter Meter = new(MeterName, "1.0");
     private static readonly Counter<long> Acquisitions = Meter.CreateCounter<long>("apikeys.acquisitions", "{acquisition}", "Keys handed out (result=ok) and requests that found none (result=none).");
     private static readonly Counter<long> Outcomes = Meter.CreateCounter<long>("apikeys.outcomes", "{outcome}", "Outcomes reported, by kind (success or a failure kind).");
+    private static readonly UpDownCounter<long> Leases = Meter.CreateUpDownCounter<long>("apikeys.leases.active", "{lease}", "Leases handed out and not yet reported or released (in flight).");
     private static readonly Lock Gate = new();
-    private static readonly List<WeakReference<ApiKeyManager>> Managers = [];
+    private static readonly List<WeakReference<KeyPoolNotifier>> Pools = [];
     private static readonly KeyValuePair<string, object?> Ok = new("result", "ok");
     private static readonly KeyValuePair<string, object?> None = new("result", "none");
     private static readonly KeyValuePair<string, object?>[] KindTags =
@@ -42,36 +47,61 @@ public static class ApiKeysMetrics
         }
     }
 
-    internal static void Register(ApiKeyManager manager)
+    internal static void LeaseStarted()
     {
-        lock (Gate)
+        if (Leases.Enabled)
         {
-            Managers.RemoveAll(w => !w.TryGetTarget(out _));
-            Managers.Add(new WeakReference<ApiKeyManager>(manager));
+            Leases.Add(1);
         }
     }
 
-    internal static void Unregister(ApiKeyManager manager)
+    internal static void LeaseEnded()
+    {
+        if (Leases.Enabled)
+        {
+            Leases.Add(-1);
+        }
+    }
+
+    /// <summary>Counts the keys of <paramref name="pool"/> in <c>apikeys.keys</c> until <see cref="Unregister"/> (weakly: a pool never disposed is dropped when collected).</summary>
+    internal static void Register(KeyPoolNotifier pool)
     {
         lock (Gate)
         {
-            Managers.RemoveAll(w => !w.TryGetTarget(out var m) || ReferenceEquals(m, manager));
+            Pools.RemoveAll(w => !w.TryGetTarget(out _));
+            Pools.Add(new WeakReference<KeyPoolNotifier>(pool));
+        }
+    }
+
+    internal static void Unregister(KeyPoolNotifier pool)
+    {
+        lock (Gate)
+        {
+            Pools.RemoveAll(w => !w.TryGetTarget(out var p) || ReferenceEquals(p, pool));
         }
     }
 
     private static IEnumerable<Measurement<int>> ObserveKeys()
     {
-        List<ApiKeyManager> managers;
+        List<KeyPoolNotifier> pools;
         lock (Gate)
         {
-            managers = [.. Managers.Select(w => w.TryGetTarget(out var m) ? m : null).OfType<ApiKeyManager>()];
+            pools = [.. Pools.Select(w => w.TryGetTarget(out var p) ? p : null).OfType<KeyPoolNotifier>()];
         }
 
+        // A key is counted once, as the first pool registered sees it: two pools on one store, or a Redis pool and the
+        // local pool it falls back on, hold the same keys.
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var manager in managers)
+        foreach (var pool in pools)
         {
-            foreach (var status in manager.GetStatuses())
+            foreach (var status in pool.ObservedStatuses())
             {
+                if (!seen.Add(status.Id))
+                {
+                    continue;
+                }
+
                 string state = status.Availability switch
                 {
                     KeyAvailability.Available or KeyAvailability.ModelBlocked => "available",

@@ -10,6 +10,7 @@ public sealed record ApiKey
         ArgumentException.ThrowIfNullOrEmpty(secret);
         Secret = secret;
         Id = KeyIds.For(secret);
+        Mask = KeyMask.Mask(secret);
         AddedAt = addedAt;
         Label = label;
         Project = project;
@@ -24,7 +25,7 @@ public sealed record ApiKey
     public string Secret { get; }
 
     /// <summary>The masked form (<c>AIza...YNQs</c>).</summary>
-    public string Mask => KeyMask.Mask(Secret);
+    public string Mask { get; }
 
     /// <summary>An optional human label.</summary>
     public string? Label { get; init; }

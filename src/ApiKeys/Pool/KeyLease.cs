@@ -1,25 +1,30 @@
+using ApiKeys.Diagnostics;
+using ApiKeys.Keys;
+
 namespace ApiKeys.Pool;
 
 /// <summary>
 /// A key handed out for one call. Report exactly once: <see cref="Succeeded"/> or <see cref="Failed"/>.
 /// Disposing a lease without a report releases it with no strike (a cancelled call).
 /// </summary>
-/// <remarks><see cref="ToString"/> shows the mask, never the secret.</remarks>
+/// <remarks>
+/// <see cref="ToString"/> shows the mask, never the secret. Pools create leases through <see cref="KeyLeaseOwner"/>.
+/// </remarks>
 public sealed class KeyLease : IDisposable
 {
-    private readonly ILeaseOwner _owner;
+    private readonly KeyLeaseOwner _owner;
     private int _state; // 0 open, 1 reported, 2 released
 
-    internal KeyLease(ILeaseOwner owner, int slot, string key, string keyId, string mask, string? model, long leaseId, object? token = null)
+    internal KeyLease(KeyLeaseOwner owner, ApiKey key, string? model, long leaseId, object? state)
     {
-        Token = token;
         _owner = owner;
-        Slot = slot;
-        Key = key;
-        KeyId = keyId;
-        Mask = mask;
+        Key = key.Secret;
+        KeyId = key.Id;
+        Mask = key.Mask;
         Model = model;
         LeaseId = leaseId;
+        State = state;
+        ApiKeysMetrics.LeaseStarted();
     }
 
     /// <summary>The secret to send. Never log it: use <see cref="Mask"/> or <see cref="KeyId"/>.</summary>
@@ -40,11 +45,9 @@ public sealed class KeyLease : IDisposable
     /// <summary>Whether an outcome was reported or the lease released.</summary>
     public bool IsCompleted => Volatile.Read(ref _state) != 0;
 
-    internal int Slot { get; }
-
     /// <summary>What the owner handed the lease out of (the pool's slot), so a lease outliving its key's removal and
     /// re-addition does not release a lease of the new one.</summary>
-    internal object? Token { get; }
+    internal object? State { get; }
 
     /// <summary>Reports a success.</summary>
     /// <exception cref="InvalidOperationException">An outcome was already reported.</exception>
@@ -63,7 +66,8 @@ public sealed class KeyLease : IDisposable
     {
         if (Interlocked.CompareExchange(ref _state, 2, 0) == 0)
         {
-            _owner.Release(this);
+            ApiKeysMetrics.LeaseEnded();
+            _owner.OnReleased(this);
         }
     }
 
@@ -80,6 +84,7 @@ public sealed class KeyLease : IDisposable
                 : $"The {this} was already released.");
         }
 
-        _owner.Report(this, outcome);
+        ApiKeysMetrics.LeaseEnded();
+        _owner.OnReported(this, outcome);
     }
 }

@@ -1,3 +1,5 @@
+using ApiKeys.Security;
+
 namespace ApiKeys.Pool;
 
 /// <summary>What happened with a key: a success, or a failure of some kind, for an optional model.</summary>
@@ -22,8 +24,21 @@ public readonly record struct KeyOutcome
     /// <summary>Whether the call succeeded.</summary>
     public bool IsSuccess => Failure is null;
 
-    /// <summary>This outcome with another failure (same model and excuse).</summary>
-    internal KeyOutcome WithFailure(KeyFailure failure) => new(failure, Model, IsExcused);
+    /// <summary>
+    /// This outcome with its failure's message passed through <paramref name="redactor"/> (the same value when nothing changes).
+    /// Key-shaped tokens are masked when a failure is made; a pool passes its own redactor so its keys of any shape are too.
+    /// </summary>
+    public KeyOutcome RedactedWith(SecretRedactor redactor)
+    {
+        ArgumentNullException.ThrowIfNull(redactor);
+        if (Failure is not { Message: not null } failure)
+        {
+            return this;
+        }
+
+        var redacted = failure.RedactedWith(redactor);
+        return ReferenceEquals(redacted, failure) ? this : new(redacted, Model, IsExcused);
+    }
 
     /// <summary>A success.</summary>
     public static KeyOutcome Success(string? model = null) => new(null, model, false);

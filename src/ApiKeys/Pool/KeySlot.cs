@@ -2,7 +2,8 @@ using ApiKeys.Keys;
 
 namespace ApiKeys.Pool;
 
-/// <summary>One key in the pool, with its state. Guarded by the pool's lock.</summary>
+/// <summary>One key in the pool, with its state.</summary>
+/// <remarks>Not thread-safe: the caller holds the pool's lock.</remarks>
 internal sealed class KeySlot
 {
     private KeyState _state;
@@ -13,7 +14,6 @@ internal sealed class KeySlot
     {
         Index = index;
         Key = key;
-        Mask = key.Mask;
         _state = state;
         Baseline = baseline;
     }
@@ -22,7 +22,7 @@ internal sealed class KeySlot
 
     public ApiKey Key { get; set; }
 
-    public string Mask { get; }
+    public string Mask => Key.Mask;
 
     /// <summary>The key's state, with every success counted.</summary>
     public KeyState State
@@ -73,5 +73,5 @@ internal sealed class KeySlot
     }
 
     /// <summary>Counters of the proactive request limits, by limit model ("" for every model).</summary>
-    public Dictionary<string, ApiKeyManager.RequestWindow>? Limits { get; set; }
+    public Dictionary<string, RequestWindow>? Limits { get; set; }
 }

@@ -40,7 +40,12 @@ public static partial class KeyStatePolicy
                 : new(counted, KeyEffect.None);
         }
 
-        string? model = outcome.Model;
+        return KeyFault(counted, failure, outcome.Model, now, options, jitter);
+    }
+
+    /// <summary>What a failure that is the key's fault does to it, by kind (the failure table).</summary>
+    private static KeyTransition KeyFault(KeyState counted, KeyFailure failure, string? model, DateTimeOffset now, ApiKeyManagerOptions options, double jitter)
+    {
         switch (failure.Kind)
         {
             case FailureKind.RateLimited:
@@ -69,21 +74,25 @@ public static partial class KeyStatePolicy
                 return new(Disable(counted, failure.Kind, failure.Message ?? DisabledReasons.Describe(failure.Kind), now), KeyEffect.Disabled);
 
             case FailureKind.Billing:
-            {
-                var delay = Escalate(options.MaxCooldown, counted.CooldownLevel, options.MaxBillingCooldown, options.JitterRatio, jitter);
-                var until = now + delay;
-                return new(counted with
-                {
-                    BlockedUntil = Later(counted.BlockedUntil, until),
-                    BlockKind = FailureKind.Billing,
-                    CooldownLevel = counted.CooldownLevel + 1,
-                    LevelChangedAt = now,
-                }, KeyEffect.Cooling, until, null, ProjectWide: true);
-            }
+                return Billing(counted, now, options, jitter);
 
             default:
                 return Strike(counted, failure.Kind, now, options, jitter);
         }
+    }
+
+    /// <summary>Credit used up: the key and its project cool, escalating from <see cref="ApiKeyManagerOptions.MaxCooldown"/>, until revalidated.</summary>
+    private static KeyTransition Billing(KeyState counted, DateTimeOffset now, ApiKeyManagerOptions options, double jitter)
+    {
+        var delay = Escalate(options.MaxCooldown, counted.CooldownLevel, options.MaxBillingCooldown, options.JitterRatio, jitter);
+        var until = now + delay;
+        return new(counted with
+        {
+            BlockedUntil = Later(counted.BlockedUntil, until),
+            BlockKind = FailureKind.Billing,
+            CooldownLevel = counted.CooldownLevel + 1,
+            LevelChangedAt = now,
+        }, KeyEffect.Cooling, until, null, ProjectWide: true);
     }
 
     /// <summary>The cooldown for escalation <paramref name="level"/>: base x 2^level, capped, spread by +/- <paramref name="jitterRatio"/>.</summary>

@@ -45,6 +45,27 @@ public sealed record KeyStatus
     /// <summary>Leases in flight.</summary>
     public int InFlight { get; init; }
 
+    /// <summary>
+    /// A key's status from its state, as every backend shows it: whether it is usable at <paramref name="now"/>, and if not
+    /// why and until when.
+    /// </summary>
+    /// <param name="id">The key's id.</param>
+    /// <param name="key">The key, when this process holds it; null: the status shows the id for the mask.</param>
+    /// <param name="project">The key's project, configured or learned.</param>
+    /// <param name="state">The key's state.</param>
+    /// <param name="inFlight">Leases in flight.</param>
+    /// <param name="number">The key's position (1-based).</param>
+    /// <param name="now">The time.</param>
+    /// <param name="model">Also say whether the key can serve this model.</param>
+    /// <param name="leaseCap">The cap of leases in flight per key (<see cref="ApiKeyManagerOptions.MaxLeasesPerKey"/>), if any.</param>
+    public static KeyStatus Create(string id, ApiKey? key, string? project, KeyState state, int inFlight, int number, DateTimeOffset now,
+        string? model = null, int? leaseCap = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(id);
+        ArgumentNullException.ThrowIfNull(state);
+        return KeyStatusBuilder.Build(id, key, project, state, inFlight, number, now, model, leaseCap);
+    }
+
     /// <summary>Models this key is cooling or blocked for now.</summary>
     public IReadOnlyDictionary<string, ModelBlock> BlockedModels { get; init; } = new Dictionary<string, ModelBlock>();
 }

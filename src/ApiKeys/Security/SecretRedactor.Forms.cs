@@ -8,68 +8,69 @@ namespace ApiKeys.Security;
 public sealed partial class SecretRedactor
 {
     /// <summary>Extends a candidate from its anchor at <paramref name="at"/>; null when it does not match there.</summary>
-    private static Found? Extend(ReadOnlySpan<char> text, int at, int anchorLength, int floor, Candidate candidate)
+    private static Found? Extend(ReadOnlySpan<char> text, int at, int anchorLength, int floor, Candidate candidate) => candidate.Kind switch
+    {
+        Match.Exact => text[at..].StartsWith(candidate.Form, StringComparison.Ordinal) ? new Found(at, at + candidate.Form.Length, candidate.Mask, Whole: true) : null,
+        Match.Prefix => ExtendForward(text, at, anchorLength, candidate),
+        _ => ExtendBackward(text, at, anchorLength, floor, candidate),
+    };
+
+    /// <summary>A key's start anchored at <paramref name="at"/>: read on as far as the key goes (over line breaks).</summary>
+    private static Found? ExtendForward(ReadOnlySpan<char> text, int at, int anchorLength, Candidate candidate)
     {
         string form = candidate.Form;
-        switch (candidate.Kind)
+        int k = anchorLength, t = at + anchorLength, end = t;
+        while (k < form.Length && t < text.Length)
         {
-            case Match.Exact:
-                return text[at..].StartsWith(form, StringComparison.Ordinal) ? new Found(at, at + form.Length, candidate.Mask, Whole: true) : null;
-
-            case Match.Prefix:
+            if (text[t] == form[k])
             {
-                int k = anchorLength, t = at + anchorLength, end = t;
-                while (k < form.Length && t < text.Length)
-                {
-                    if (text[t] == form[k])
-                    {
-                        end = ++t;
-                        k++;
-                    }
-                    else if (LineBreakAt(text, t, forward: true) is > 0 and var skip && t + skip < text.Length && text[t + skip] == form[k])
-                    {
-                        t += skip;
-                    }
-                    else
-                    {
-                        break;
-                    }
-                }
-
-                // A key cut short ends the token: one that goes on is another string sharing its start.
-                bool whole = k == form.Length;
-                return whole || end == text.Length || !char.IsAsciiLetterOrDigit(text[end]) ? new Found(at, end, candidate.Mask, whole) : null;
+                end = ++t;
+                k++;
             }
-
-            default:
+            else if (LineBreakAt(text, t, forward: true) is > 0 and var skip && t + skip < text.Length && text[t + skip] == form[k])
             {
-                int k = form.Length - anchorLength - 1, t = at - 1, start = at;
-                if (at < floor)
-                {
-                    return null;
-                }
-
-                while (k >= 0 && t >= floor)
-                {
-                    if (text[t] == form[k])
-                    {
-                        start = t--;
-                        k--;
-                    }
-                    else if (LineBreakAt(text, t, forward: false) is > 0 and var skip && t - skip >= floor && text[t - skip] == form[k])
-                    {
-                        t -= skip;
-                    }
-                    else
-                    {
-                        break;
-                    }
-                }
-
-                bool whole = k < 0;
-                return whole || start == 0 || !char.IsAsciiLetterOrDigit(text[start - 1]) ? new Found(start, at + anchorLength, candidate.Mask, whole) : null;
+                t += skip;
+            }
+            else
+            {
+                break;
             }
         }
+
+        // A key cut short ends the token: one that goes on is another string sharing its start.
+        bool whole = k == form.Length;
+        return whole || end == text.Length || !char.IsAsciiLetterOrDigit(text[end]) ? new Found(at, end, candidate.Mask, whole) : null;
+    }
+
+    /// <summary>A key's end anchored at <paramref name="at"/>: read back as far as the key goes (over line breaks), not before <paramref name="floor"/>.</summary>
+    private static Found? ExtendBackward(ReadOnlySpan<char> text, int at, int anchorLength, int floor, Candidate candidate)
+    {
+        string form = candidate.Form;
+        int k = form.Length - anchorLength - 1, t = at - 1, start = at;
+        if (at < floor)
+        {
+            return null;
+        }
+
+        while (k >= 0 && t >= floor)
+        {
+            if (text[t] == form[k])
+            {
+                start = t--;
+                k--;
+            }
+            else if (LineBreakAt(text, t, forward: false) is > 0 and var skip && t - skip >= floor && text[t - skip] == form[k])
+            {
+                t -= skip;
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        bool whole = k < 0;
+        return whole || start == 0 || !char.IsAsciiLetterOrDigit(text[start - 1]) ? new Found(start, at + anchorLength, candidate.Mask, whole) : null;
     }
 
     /// <summary>

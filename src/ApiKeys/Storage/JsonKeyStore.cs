@@ -156,34 +156,40 @@ public sealed partial class JsonKeyStore : IKeyStore
 
             if (changes.Count > 0)
             {
-                // Merge into a copy: if the write fails, the cache still holds what is on disk, so the
-                // retry adds this process's counters once, not twice.
-                var merged = new Dictionary<string, KeyState>(_states!, StringComparer.Ordinal);
-                foreach (var change in changes)
-                {
-                    // A key removed (by any process) takes its state with it: a late change for it is not written back.
-                    if (_keyIds is { } ids && !ids.Contains(change.KeyId))
-                    {
-                        continue;
-                    }
-
-                    merged.TryGetValue(change.KeyId, out var disk);
-                    merged[change.KeyId] = KeyStatePolicy.Merge(disk, change.State, change.Baseline);
-                }
-
-                try
-                {
-                    WriteStates_NeedsLock(Pruned(merged));
-                }
-                catch (KeyStoreException e) when (e.Committed)
-                {
-                    // Renamed into place, not flushed: readers see it, so the pool must count it as written (once).
-                    e.CommittedSnapshot = Snapshot_NeedsLock(keys);
-                    throw;
-                }
+                WriteMerged_NeedsLock(changes, keys);
             }
 
             return Snapshot_NeedsLock(keys);
+        }
+    }
+
+    /// <summary>Merges <paramref name="changes"/> into the states on disk and writes them.</summary>
+    private void WriteMerged_NeedsLock(IReadOnlyList<KeyStateChange> changes, List<ApiKey>? keys)
+    {
+        // Merge into a copy: if the write fails, the cache still holds what is on disk, so the
+        // retry adds this process's counters once, not twice.
+        var merged = new Dictionary<string, KeyState>(_states!, StringComparer.Ordinal);
+        foreach (var change in changes)
+        {
+            // A key removed (by any process) takes its state with it: a late change for it is not written back.
+            if (_keyIds is { } ids && !ids.Contains(change.KeyId))
+            {
+                continue;
+            }
+
+            merged.TryGetValue(change.KeyId, out var disk);
+            merged[change.KeyId] = KeyStatePolicy.Merge(disk, change.State, change.Baseline);
+        }
+
+        try
+        {
+            WriteStates_NeedsLock(Pruned(merged));
+        }
+        catch (KeyStoreException e) when (e.Committed)
+        {
+            // Renamed into place, not flushed: readers see it, so the pool must count it as written (once).
+            e.CommittedSnapshot = Snapshot_NeedsLock(keys);
+            throw;
         }
     }
 

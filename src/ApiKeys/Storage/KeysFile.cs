@@ -16,40 +16,9 @@ internal static class KeysFile
     {
         using var doc = StoreFormat.Parse(bytes, path);
         var root = doc.RootElement;
-        var keys = new List<ApiKey>();
-        var ids = new HashSet<string>(StringComparer.Ordinal);
         if (root.ValueKind == JsonValueKind.Array)
         {
-            int i = 0;
-            foreach (var item in root.EnumerateArray())
-            {
-                if (item.ValueKind == JsonValueKind.Null)
-                {
-                    i++;
-                    continue;
-                }
-
-                if (item.ValueKind != JsonValueKind.String)
-                {
-                    throw StoreFormat.Shape(path, $"$[{i}]", "expected a key string");
-                }
-
-                var secret = item.GetString()!.Trim();
-                if (secret.Length > 0)
-                {
-                    var key = new ApiKey(secret, now);
-                    if (!ids.Add(key.Id))
-                    {
-                        throw StoreFormat.Shape(path, $"$[{i}]", $"duplicate entry (the same key as an earlier entry, {key.Mask})");
-                    }
-
-                    keys.Add(key);
-                }
-
-                i++;
-            }
-
-            return (keys, true, 0);
+            return (ParseSeed(root, path, now), true, 0);
         }
 
         if (root.ValueKind != JsonValueKind.Object)
@@ -72,34 +41,13 @@ internal static class KeysFile
             throw StoreFormat.Shape(path, "$.keys", "expected an array");
         }
 
+        var keys = new List<ApiKey>();
+        var ids = new HashSet<string>(StringComparer.Ordinal);
         int n = 0;
         foreach (var item in array.EnumerateArray())
         {
             string where = $"$.keys[{n++}]";
-            if (item.ValueKind != JsonValueKind.Object)
-            {
-                throw StoreFormat.Shape(path, where, "expected an object");
-            }
-
-            var secret = StoreFormat.OptionalString(item, "key", path, where);
-            if (string.IsNullOrEmpty(secret))
-            {
-                throw StoreFormat.Shape(path, $"{where}.key", "missing key");
-            }
-
-            var key = new ApiKey(
-                secret,
-                StoreFormat.OptionalTime(item, "addedAt", path, where) ?? now,
-                StoreFormat.OptionalString(item, "label", path, where),
-                StoreFormat.OptionalString(item, "project", path, where),
-                item.TryGetProperty("provider", out _) ? StoreFormat.ParseProvider(StoreFormat.OptionalString(item, "provider", path, where), path, $"{where}.provider") : null,
-                StoreFormat.OptionalBool(item, "disabled", path, where));
-            var id = StoreFormat.OptionalString(item, "id", path, where);
-            if (id is not null && id != key.Id)
-            {
-                throw StoreFormat.Shape(path, $"{where}.id", "the id does not match the key (edited by hand?)");
-            }
-
+            var key = ParseKey(item, path, where, now);
             if (!ids.Add(key.Id))
             {
                 throw StoreFormat.Shape(path, where, $"duplicate entry (the same key as an earlier entry, {key.Mask})");
@@ -109,6 +57,73 @@ internal static class KeysFile
         }
 
         return (keys, false, generation);
+    }
+
+    /// <summary>The seed's file: an array of key strings (nulls and blanks skipped).</summary>
+    private static List<ApiKey> ParseSeed(JsonElement root, string path, DateTimeOffset now)
+    {
+        var keys = new List<ApiKey>();
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        int i = -1;
+        foreach (var item in root.EnumerateArray())
+        {
+            i++;
+            if (item.ValueKind == JsonValueKind.Null)
+            {
+                continue;
+            }
+
+            if (item.ValueKind != JsonValueKind.String)
+            {
+                throw StoreFormat.Shape(path, $"$[{i}]", "expected a key string");
+            }
+
+            var secret = item.GetString()!.Trim();
+            if (secret.Length == 0)
+            {
+                continue;
+            }
+
+            var key = new ApiKey(secret, now);
+            if (!ids.Add(key.Id))
+            {
+                throw StoreFormat.Shape(path, $"$[{i}]", $"duplicate entry (the same key as an earlier entry, {key.Mask})");
+            }
+
+            keys.Add(key);
+        }
+
+        return keys;
+    }
+
+    /// <summary>One entry of this project's format: the key and its metadata; its id, if written, must match the key.</summary>
+    private static ApiKey ParseKey(JsonElement item, string path, string where, DateTimeOffset now)
+    {
+        if (item.ValueKind != JsonValueKind.Object)
+        {
+            throw StoreFormat.Shape(path, where, "expected an object");
+        }
+
+        var secret = StoreFormat.OptionalString(item, "key", path, where);
+        if (string.IsNullOrEmpty(secret))
+        {
+            throw StoreFormat.Shape(path, $"{where}.key", "missing key");
+        }
+
+        var key = new ApiKey(
+            secret,
+            StoreFormat.OptionalTime(item, "addedAt", path, where) ?? now,
+            StoreFormat.OptionalString(item, "label", path, where),
+            StoreFormat.OptionalString(item, "project", path, where),
+            item.TryGetProperty("provider", out _) ? StoreFormat.ParseProvider(StoreFormat.OptionalString(item, "provider", path, where), path, $"{where}.provider") : null,
+            StoreFormat.OptionalBool(item, "disabled", path, where));
+        var id = StoreFormat.OptionalString(item, "id", path, where);
+        if (id is not null && id != key.Id)
+        {
+            throw StoreFormat.Shape(path, $"{where}.id", "the id does not match the key (edited by hand?)");
+        }
+
+        return key;
     }
 
     /// <summary>The keys file's JSON, in a buffer the caller disposes: that zeroes every byte of it (it holds every secret).</summary>
