@@ -86,6 +86,10 @@ public sealed partial class ApiKeyHandler : DelegatingHandler
         }
 
         usage?.Record.Model = model;
+        if (request.Options.TryGetValue(PinnedKey.OptionKey, out var pinned))
+        {
+            return await SendPinnedAsync(request, pinned, model, async, usage, cancellationToken).ConfigureAwait(false);
+        }
 
         HttpResponseMessage? last = null;
         int backoffs = 0;
