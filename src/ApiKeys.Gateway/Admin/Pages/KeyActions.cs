@@ -88,7 +88,7 @@ internal static class KeyActions
     private static IResult ConfirmRemove(HttpContext http, AdminContext admin, string id)
     {
         var session = AdminSession.Of(http);
-        var key = admin.Pool.GetStatuses().FirstOrDefault(s => s.Id == id);
+        var key = PoolReads.StatusOf(admin.Pool, id);
         if (key is null)
         {
             return TypedResults.Redirect(KeyNotices.Url("missing"));
@@ -126,10 +126,9 @@ internal static class KeyActions
         }
 
         var now = admin.Time.GetUtcNow();
-        var statuses = admin.Pool.GetStatuses();
-        var key = statuses.FirstOrDefault(s => s.Id == id);
+        var key = PoolReads.StatusOf(admin.Pool, id);
         var row = key is null ? Html.Empty : KeyRow.Render(key, KeysPage.Today(admin, [key], now).GetValueOrDefault(key.Id), AdminSession.Of(http), now);
         // The notice goes out of band, inside a template: a <div> beside a <tr> would not survive HTML's table parsing.
-        return Layout.Fragment(Html.Of($"{row}<template><div id=\"notices\" hx-swap-oob=\"true\">{KeyNotices.Render(code, id, statuses)}</div></template>"));
+        return Layout.Fragment(Html.Of($"{row}<template><div id=\"notices\" hx-swap-oob=\"true\">{KeyNotices.Render(code, key?.Mask)}</div></template>"));
     }
 }

@@ -15,7 +15,7 @@ internal static class KeyDetailPage
     {
         var session = AdminSession.Of(http);
         var now = admin.Time.GetUtcNow();
-        var key = admin.Pool.GetStatuses().FirstOrDefault(s => s.Id == id);
+        var key = PoolReads.StatusOf(admin.Pool, id);
         if (key is null)
         {
             return Layout.Page(session, "No such key", "/admin/keys", Html.Of($"<p>No key has the id {id}. <a href=\"/admin/keys\">Back to the keys</a></p>"), StatusCodes.Status404NotFound);

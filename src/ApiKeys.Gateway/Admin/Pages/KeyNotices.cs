@@ -1,5 +1,4 @@
 using ApiKeys.Gateway.Admin.Markup;
-using ApiKeys.Pool;
 
 namespace ApiKeys.Gateway.Admin.Pages;
 
@@ -11,14 +10,15 @@ internal static class KeyNotices
 {
     public static string Url(string code, string? id = null) => "/admin/keys?notice=" + code + (id is null ? "" : "&id=" + Uri.EscapeDataString(id));
 
-    public static Html Render(string? code, string? id, IReadOnlyList<KeyStatus> keys)
+    /// <summary>The notice of <paramref name="code"/>, naming the key by <paramref name="keyMask"/> (null: "the key").</summary>
+    public static Html Render(string? code, string? keyMask)
     {
         if (string.IsNullOrEmpty(code))
         {
             return Html.Empty;
         }
 
-        string mask = keys.FirstOrDefault(k => k.Id == id)?.Mask ?? "the key";
+        string mask = keyMask ?? "the key";
         (string Text, bool Ok) notice = code switch
         {
             "added" => ($"Added {mask}.", true),

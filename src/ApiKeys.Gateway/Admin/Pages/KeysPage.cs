@@ -1,5 +1,6 @@
 using ApiKeys.Gateway.Admin.Auth;
 using ApiKeys.Gateway.Admin.Markup;
+using ApiKeys.Keys;
 using ApiKeys.Pool;
 using ApiKeys.Usage;
 using ApiKeys.Usage.Queries;
@@ -21,11 +22,11 @@ internal static class KeysPage
     {
         var session = AdminSession.Of(http);
         var now = admin.Time.GetUtcNow();
-        var all = admin.Pool.GetStatuses();
-        var matching = all.Where(s => Matches(s, q) && InState(s, state)).ToList();
-        int pages = Math.Max(1, (matching.Count + PageSize - 1) / PageSize);
+        var keys = admin.Pool.Keys;
+        var (matching, shownFrom) = Find(admin.Pool, keys, q, state);
+        int pages = Math.Max(1, (matching + PageSize - 1) / PageSize);
         int current = Math.Clamp(page ?? 1, 1, pages);
-        var shown = matching.Skip((current - 1) * PageSize).Take(PageSize).ToList();
+        var shown = shownFrom((current - 1) * PageSize);
         var today = Today(admin, shown, now);
         var rows = shown.Select(s => KeyRow.Render(s, today.GetValueOrDefault(s.Id), session, now)).ToList();
         if (rows.Count == 0)
@@ -33,12 +34,12 @@ internal static class KeysPage
             rows.Add(Html.Of($"<tr><td colspan=\"{KeyRow.Columns}\">No key matches.</td></tr>"));
         }
 
-        string first = matching.Count == 0 ? "0" : Format.Number(((current - 1) * PageSize) + 1);
+        string first = matching == 0 ? "0" : Format.Number(((current - 1) * PageSize) + 1);
         var body = Html.Of($"""
-            <div id="notices">{KeyNotices.Render(notice, id, all)}</div>
+            <div id="notices">{KeyNotices.Render(notice, PoolReads.MaskOf(admin.Pool, id))}</div>
             <section aria-labelledby="add-h"><h2 id="add-h">Add keys</h2>{AddForms(session)}</section>
             <section aria-labelledby="list-h"><h2 id="list-h">Keys</h2>{FilterForm(q, state)}
-            <div class="table-wrap"><table><caption>Keys {first}-{Format.Number(((current - 1) * PageSize) + shown.Count)} of {Format.Number(matching.Count)} ({Format.Number(all.Count)} in the pool); today counts requests since midnight Pacific time</caption>
+            <div class="table-wrap"><table><caption>Keys {first}-{Format.Number(((current - 1) * PageSize) + shown.Count)} of {Format.Number(matching)} ({Format.Number(keys.Count)} in the pool); today counts requests since midnight Pacific time</caption>
             {KeyRow.Header}<tbody>{rows}</tbody></table></div>{Pager(current, pages, q, state)}</section>
             """);
         return Layout.Page(session, "Keys", "/admin/keys", body);
@@ -57,12 +58,29 @@ internal static class KeysPage
         }
     }
 
-    private static bool Matches(KeyStatus key, string? q) =>
-        string.IsNullOrWhiteSpace(q)
-        || key.Mask.Contains(q.Trim(), StringComparison.OrdinalIgnoreCase)
-        || key.Id.Contains(q.Trim(), StringComparison.OrdinalIgnoreCase)
-        || (key.Label?.Contains(q.Trim(), StringComparison.OrdinalIgnoreCase) ?? false)
-        || (key.Project?.Contains(q.Trim(), StringComparison.OrdinalIgnoreCase) ?? false);
+    /// <summary>
+    /// How many keys match, and the page from an offset. Without a state filter, the text is matched on the keys' identity
+    /// (mask, id, label, project: no status built) and only the page's 50 statuses are read; a state needs every status.
+    /// </summary>
+    private static (int Count, Func<int, List<KeyStatus>> Page) Find(IKeyPool pool, IReadOnlyList<ApiKey> keys, string? q, string? state)
+    {
+        string text = q?.Trim() ?? "";
+        if (string.IsNullOrEmpty(state) || state == "all")
+        {
+            var found = text.Length == 0 ? keys : [.. keys.Where(k => Matches(text, k.Mask, k.Id, k.Label, k.Project))];
+            return (found.Count, skip => PoolReads.StatusesOf(pool, found.Skip(skip).Take(PageSize)));
+        }
+
+        var statuses = pool.GetStatuses().Where(s => InState(s, state) && Matches(text, s.Mask, s.Id, s.Label, s.Project)).ToList();
+        return (statuses.Count, skip => [.. statuses.Skip(skip).Take(PageSize)]);
+    }
+
+    private static bool Matches(string q, string mask, string id, string? label, string? project) =>
+        q.Length == 0
+        || mask.Contains(q, StringComparison.OrdinalIgnoreCase)
+        || id.Contains(q, StringComparison.OrdinalIgnoreCase)
+        || (label?.Contains(q, StringComparison.OrdinalIgnoreCase) ?? false)
+        || (project?.Contains(q, StringComparison.OrdinalIgnoreCase) ?? false);
 
     private static bool InState(KeyStatus key, string? state) => state switch
     {

@@ -37,13 +37,23 @@ internal static class OverviewPage
     private static Html PoolTable(AdminContext admin, IReadOnlyList<KeyStatus> all, SortedSet<string> models, DateTimeOffset now)
     {
         var rows = new List<Html> { Row("every model (key-wide)", all, now) };
-        rows.AddRange(models.Select(m => Row(m, admin.Pool.GetStatuses(m), now)));
+        rows.AddRange(models.Select(m => Row(m, [.. all.Select(s => ForModel(s, m))], now)));
         return Html.Of($"""
             <div class="table-wrap"><table><caption>{Format.Number(all.Count)} keys; a model is listed once it has traffic or a cooldown</caption>
             <thead><tr><th scope="col">Model</th><th scope="col" class="num">Usable</th><th scope="col" class="num">Cooling</th><th scope="col" class="num">Disabled</th><th scope="col">Next key free</th></tr></thead>
             <tbody>{rows}</tbody></table></div>
             """);
     }
+
+    /// <summary>
+    /// A key's status for <paramref name="model"/>, from its key-wide one (what <see cref="IKeyPool.GetStatuses"/> with the
+    /// model answers: a key otherwise available or busy is blocked for a model it has an active block of), so the page reads
+    /// the 10,000 statuses once instead of once per model.
+    /// </summary>
+    internal static KeyStatus ForModel(KeyStatus key, string model) =>
+        key.Availability is KeyAvailability.Available or KeyAvailability.Busy && key.BlockedModels.TryGetValue(model, out var block)
+            ? key with { Availability = KeyAvailability.ModelBlocked, AvailableAt = block.Until }
+            : key;
 
     private static Html Row(string model, IReadOnlyList<KeyStatus> statuses, DateTimeOffset now)
     {
@@ -62,6 +72,7 @@ internal static class OverviewPage
     {
         var options = admin.PoolOptions;
         var items = new List<Html>();
+        // The manager's health adds the back-off in force (it reads the statuses once more).
         var warnings = admin.Pool is ApiKeyManager manager ? manager.GetHealth().Warnings : SeedWarnings(statuses, options, admin.Time.GetUtcNow());
         items.AddRange(warnings.Select(w => Html.Of($"<li>{w}</li>")));
         foreach (var s in statuses.Where(s => s.State.Failures >= options.AlertAfterConsecutiveFailures))

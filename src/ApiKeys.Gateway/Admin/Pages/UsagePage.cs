@@ -1,6 +1,7 @@
 using ApiKeys.Gateway.Admin.Auth;
 using ApiKeys.Gateway.Admin.Markup;
 using ApiKeys.Usage;
+using ApiKeys.Usage.Aggregates;
 using ApiKeys.Usage.Queries;
 
 namespace ApiKeys.Gateway.Admin.Pages;
@@ -12,6 +13,7 @@ namespace ApiKeys.Gateway.Admin.Pages;
 internal static class UsagePage
 {
     private const int MaxSeries = 6;
+    private const int MaxRows = 50;
     private static readonly string[] Groupings = ["key", "model", "token"];
 
     public static void Map(RouteGroupBuilder admin) => admin.MapGet("/usage", Show);
@@ -33,12 +35,16 @@ internal static class UsagePage
         Html content;
         try
         {
-            var buckets = admin.Usage.GetUsage(new UsageQuery { From = range.From, To = now, GroupBy = grouping, Interval = range.Interval });
+            // Totals first (two rows of running totals a value); then the buckets of the busiest values only, and of everything
+            // (the rest is "other"): 10,000 keys x 168 hours never come back to .NET.
             var totals = admin.Usage.GetUsage(new UsageQuery { From = range.From, To = now, GroupBy = grouping });
+            var busiest = Busiest(totals, r => r.Counts.Requests).Union(Busiest(totals, Tokens), StringComparer.Ordinal).ToList();
+            var buckets = admin.Usage.GetUsage(new UsageQuery { From = range.From, To = now, GroupBy = grouping, Interval = range.Interval, GroupValues = busiest });
+            var all = admin.Usage.GetUsage(new UsageQuery { From = range.From, To = now, Interval = range.Interval });
             string per = range.Interval.ToString().ToLowerInvariant();
             content = Html.Of($"""
-                {Chart("usage-requests", $"Requests per {per} by {what}, {range.Label}", buckets, range, now, what)}
-                {Chart("usage-tokens", $"Tokens (in + out) per {per} by {what}, {range.Label}", buckets, range, now, what, tokens: true)}
+                {Chart("usage-requests", $"Requests per {per} by {what}, {range.Label}", buckets, range, now, what, all: all)}
+                {Chart("usage-tokens", $"Tokens (in + out) per {per} by {what}, {range.Label}", buckets, range, now, what, tokens: true, all: all)}
                 <h2>Totals by {what}, {range.Label}</h2>{Table(totals, grouping.ToString())}
                 <p class="muted">From {buckets.Source}.</p>
                 """);
@@ -59,21 +65,50 @@ internal static class UsagePage
         return Layout.Page(session, "Usage", "/admin/usage", body);
     }
 
-    /// <summary>A line per group (the busiest <see cref="MaxSeries"/>, the rest summed as "other") over the range's buckets.</summary>
-    public static Html Chart(string id, string title, UsageReport report, UsageRange range, DateTimeOffset now, string what, bool tokens = false)
+    private static double Tokens(UsageRow row) => row.Counts.InputTokens + row.Counts.OutputTokens;
+
+    /// <summary>The <see cref="MaxSeries"/> groups with the most of <paramref name="value"/>.</summary>
+    private static IEnumerable<string> Busiest(UsageReport totals, Func<UsageRow, double> value) =>
+        totals.Rows.OrderByDescending(value).ThenBy(r => r.Group, StringComparer.Ordinal).Take(MaxSeries).Select(r => r.Group);
+
+    /// <summary>
+    /// A line per group (the busiest <see cref="MaxSeries"/> of <paramref name="report"/>, the rest summed as "other") over the
+    /// range's buckets. With <paramref name="all"/> (every group's buckets together), "other" is what the lines leave of it.
+    /// </summary>
+    public static Html Chart(string id, string title, UsageReport report, UsageRange range, DateTimeOffset now, string what, bool tokens = false, UsageReport? all = null)
     {
         long[] times = range.Buckets(now);
         var index = times.Select((t, i) => (t, i)).ToDictionary(p => p.t, p => p.i);
-        Func<UsageRow, double> value = tokens ? r => r.Counts.InputTokens + r.Counts.OutputTokens : r => r.Counts.Requests;
-        var top = report.Rows.GroupBy(r => r.Group).OrderByDescending(g => g.Sum(value)).Take(MaxSeries).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
+        Func<UsageRow, double> value = tokens ? Tokens : r => r.Counts.Requests;
+        var top = report.Rows.GroupBy(r => r.Group).OrderByDescending(g => g.Sum(value)).ThenBy(g => g.Key, StringComparer.Ordinal)
+            .Take(MaxSeries).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
         var series = new Dictionary<string, double[]>(StringComparer.Ordinal);
-        foreach (var row in report.Rows)
+        void Add(string name, UsageRow row, double sign)
         {
-            string name = top.Contains(row.Group) ? (row.Group.Length == 0 ? "(none)" : row.Group) : "other";
             if (row.Start is { } start && index.TryGetValue(start.ToUnixTimeSeconds(), out int i))
             {
-                (series.TryGetValue(name, out var values) ? values : series[name] = new double[times.Length])[i] += value(row);
+                (series.TryGetValue(name, out var values) ? values : series[name] = new double[times.Length])[i] += sign * value(row);
             }
+        }
+
+        foreach (var row in report.Rows.Where(r => all is null || top.Contains(r.Group)))
+        {
+            Add(top.Contains(row.Group) ? (row.Group.Length == 0 ? "(none)" : row.Group) : "other", row, 1);
+        }
+
+        foreach (var row in all?.Rows ?? [])
+        {
+            Add("other", row, 1);
+        }
+
+        foreach (var row in all is null ? [] : report.Rows.Where(r => top.Contains(r.Group)))
+        {
+            Add("other", row, -1);
+        }
+
+        if (series.TryGetValue("other", out var rest) && rest.All(v => v <= 0))
+        {
+            series.Remove("other");
         }
 
         if (series.Count == 0)
@@ -89,7 +124,15 @@ internal static class UsagePage
     /// <summary>A report's rows (no buckets) as a table, with the total last.</summary>
     public static Html Table(UsageReport report, string group)
     {
-        var rows = report.Rows.Select(r => Row(r.Group.Length == 0 ? "(none)" : r.Group, r)).ToList();
+        var ordered = report.Rows.OrderByDescending(r => r.Counts.Requests).ThenBy(r => r.Group, StringComparer.Ordinal).ToList();
+        var rows = ordered.Take(MaxRows).Select(r => Row(r.Group.Length == 0 ? "(none)" : r.Group, r)).ToList();
+        if (ordered.Count > MaxRows)
+        {
+            var rest = new HourlyCounts();
+            ordered.Skip(MaxRows).ToList().ForEach(r => rest.Add(r.Counts));
+            rows.Add(Row($"the other {Format.Number(ordered.Count - MaxRows)}", new UsageRow("other", null, rest)));
+        }
+
         rows.Add(Row("Total", report.Total));
         return Html.Of($"""
             <div class="table-wrap"><table><thead><tr><th scope="col">{group}</th><th scope="col" class="num">Requests</th><th scope="col" class="num">Failed</th><th scope="col" class="num">Error rate</th>
