@@ -44,6 +44,7 @@ public sealed class DashboardScreenshotTests(BrowserFixture fixture) : IClassFix
             await WaitForChartsAsync(page);
             shots.Add(await Screenshots.SaveAsync(page, name));
             await AssertLabelledAsync(page, path);
+            await AssertNothingCutOffAsync(page, path);
         }
 
         var dark = await fixture.SignedInPageAsync(ColorScheme.Dark);
@@ -64,6 +65,16 @@ public sealed class DashboardScreenshotTests(BrowserFixture fixture) : IClassFix
         {
             await Assertions.Expect(page.Locator("[data-chart] canvas")).ToHaveCountAsync(charts);
         }
+    }
+
+    /// <summary>No table is wider than its box at the test's 1280 px (the keys page's actions were cut off, "Remove" half hidden).</summary>
+    private static async Task AssertNothingCutOffAsync(IPage page, string path)
+    {
+        var cut = await page.EvaluateAsync<string[]>("""
+            () => [...document.querySelectorAll('.table-wrap')].filter(w => w.scrollWidth > w.clientWidth + 1)
+              .map(w => (w.querySelector('caption, thead') || w).textContent.trim().slice(0, 60) + ': ' + w.scrollWidth + ' > ' + w.clientWidth)
+            """);
+        Assert.True(cut.Length == 0, $"{path}: tables wider than the page: {string.Join(" | ", cut)}");
     }
 
     /// <summary>Every input, select and button has an accessible name, and focus can reach the first form control by Tab.</summary>

@@ -2,10 +2,20 @@ using Microsoft.Playwright;
 
 namespace ApiKeys.Dashboard.Tests.Support;
 
-/// <summary>Saves a page's screenshot into docs/images/ of the checkout (shown in docs/dashboard.md).</summary>
+/// <summary>
+/// Saves a page's screenshot: into docs/images/ of the checkout (shown in docs/dashboard.md) when
+/// <c>APIKEYS_UPDATE_SCREENSHOTS=1</c>, else into a temporary directory of this test run, so an ordinary run leaves the
+/// tracked images alone (they would differ in every run by a timestamp or a pixel).
+/// </summary>
 public static class Screenshots
 {
-    public static string Directory
+    public const string UpdateVariable = "APIKEYS_UPDATE_SCREENSHOTS";
+
+    private static readonly Lazy<string> Scratch = new(() => System.IO.Directory.CreateTempSubdirectory("apikeys-dashboard-screenshots-").FullName);
+
+    public static string Directory => Environment.GetEnvironmentVariable(UpdateVariable) == "1" ? DocsImages : Scratch.Value;
+
+    private static string DocsImages
     {
         get
         {

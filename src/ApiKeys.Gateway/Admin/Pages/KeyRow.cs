@@ -30,7 +30,7 @@ internal static class KeyRow
             <td>{key.Label}</td><td>{key.Project}</td><td>{State(key, now)}</td><td>{Why(key, now)}</td>
             <td class="num">{key.State.Failures}<br><span class="muted">{Format.Number(key.State.TotalFailures)} total</span></td>
             <td>{Format.Time(key.State.LastUsed)}</td><td class="num">{usage}</td>
-            <td class="actions">{toggle}{Forms.Button(session, $"/admin/keys/{key.Id}/reset", "Reset", $"Reset {key.Mask}", $"reset-{key.Id}", target)}{Forms.Button(session, $"/admin/keys/{key.Id}/check", "Check", $"Check {key.Mask} now", $"check-{key.Id}", target)}<a href="/admin/keys/{key.Id}/remove" aria-label="Remove {key.Mask}">Remove</a></td></tr>
+            <td class="actions"><div class="acts">{toggle}{Forms.Button(session, $"/admin/keys/{key.Id}/reset", "Reset", $"Reset {key.Mask}", $"reset-{key.Id}", target)}{Forms.Button(session, $"/admin/keys/{key.Id}/check", "Check", $"Check {key.Mask} now", $"check-{key.Id}", target)}<a href="/admin/keys/{key.Id}/remove" aria-label="Remove {key.Mask}">Remove</a></div></td></tr>
             """);
     }
 
