@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Packs the NuGet packages into artifacts/packages: ApiKeys, ApiKeys.Http and ApiKeys.Redis (each with its .snupkg
-# symbols) and the apikeys tool (package ApiKeys.Cli). Install the tool from there with
+# Packs the NuGet packages into artifacts/packages: ApiKeys, ApiKeys.Http, ApiKeys.Redis and ApiKeys.Usage (each with
+# its .snupkg symbols) and the apikeys tool (package ApiKeys.Cli). Install the tool from there with
 #   dotnet tool install -g ApiKeys.Cli --add-source ./artifacts/packages
 #
 # Usage: scripts/pack.sh [--suffix SUFFIX | --version VERSION] [--output DIR] [--configuration CONFIG] [--no-build]

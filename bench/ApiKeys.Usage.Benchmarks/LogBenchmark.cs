@@ -8,7 +8,8 @@ namespace ApiKeys.Usage.Benchmarks;
 
 /// <summary>
 /// Writes ROWS requests through <see cref="UsageStore"/> (the default retention and cap; 50 keys, one of them rare, 3 models,
-/// 6 tokens, 5 % errors, spread over the last 6.9 days), then reports the file's size and the request log's page times.
+/// 6 tokens, 5 % errors, spread over the last 6.9 days), then reports the file's size and the request log's page times
+/// (and copies the file to KEEP when given, for <c>sqlite3 KEEP "SELECT name, sum(pgsize) FROM dbstat GROUP BY name"</c>).
 /// </summary>
 internal static class LogBenchmark
 {
@@ -16,7 +17,7 @@ internal static class LogBenchmark
     private static readonly string[] Routes = ["generateContent", "streamGenerateContent", "chat/completions", "embedContent"];
     private static readonly string[] Tokens = ["ci", "laptop", "batch", "web", "mobile", "rare-token"];
 
-    public static async Task<int> RunAsync(int rows)
+    public static async Task<int> RunAsync(int rows, string? keep)
     {
         string dir = Path.Combine(Path.GetTempPath(), "apikeys-usage-bench-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dir);
@@ -53,9 +54,16 @@ internal static class LogBenchmark
         Time(reader, "errors (status >= 400)", new RequestLogQuery { Status = new StatusFilter(400, 999, true) });
         Time(reader, "status 429", new RequestLogQuery { Status = new StatusFilter(429, 429) });
         Time(reader, "a one-hour window 3 days ago", new RequestLogQuery { From = now.AddDays(-3), To = now.AddDays(-3).AddHours(1) });
+        Time(reader, "status 500 (0.05 %)", new RequestLogQuery { Status = new StatusFilter(500, 500) });
         Time(reader, "key + token + errors", new RequestLogQuery { KeyId = "k_000000000007", Token = "batch", Status = new StatusFilter(400, 999, true) });
+        Time(reader, "key + rare token (20 rows in all)", new RequestLogQuery { KeyId = "k_000000000007", Token = "rare-token" });
         Time(reader, "following (after the last id)", new RequestLogQuery { After = first.LastId - 10 });
         TimeUsage(reader, now);
+        if (keep is not null)
+        {
+            File.Copy(Path.Combine(dir, "usage.db"), keep, overwrite: true);
+        }
+
         Directory.Delete(dir, recursive: true);
         return 0;
     }
@@ -63,6 +71,7 @@ internal static class LogBenchmark
     private static UsageRecord Record(Random random, DateTimeOffset at, int i)
     {
         bool error = random.Next(100) < 5;
+        bool serverError = random.Next(2000) == 0;
         string key = i % 10_000 == 0 ? "k_rare0000000" : "k_" + random.Next(50).ToString("D12", CultureInfo.InvariantCulture);
         string token = i % 1000 == 0 ? "rare-token" : Tokens[random.Next(Tokens.Length - 1)];
         return new UsageRecord
@@ -72,9 +81,9 @@ internal static class LogBenchmark
             TokenName = token,
             Model = Models[random.Next(Models.Length)],
             KeyId = key,
-            Status = error ? 429 : 200,
-            Failure = error ? FailureKind.RateLimited : null,
-            Outcome = error ? "RateLimited" : UsageOutcomes.Success,
+            Status = serverError ? 500 : error ? 429 : 200,
+            Failure = serverError ? FailureKind.Upstream : error ? FailureKind.RateLimited : null,
+            Outcome = serverError ? "Upstream" : error ? "RateLimited" : UsageOutcomes.Success,
             Attempts = error ? 3 : 1 + (random.Next(20) == 0 ? 1 : 0),
             Latency = TimeSpan.FromMilliseconds(200 + random.Next(5000)),
             TimeToFirstByte = TimeSpan.FromMilliseconds(100 + random.Next(1000)),

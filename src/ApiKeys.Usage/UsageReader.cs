@@ -21,7 +21,7 @@ public sealed class UsageReader : IDisposable
     /// <summary>Reads the statistics of the store directory <paramref name="directory"/>.</summary>
     /// <param name="directory">The store directory (where <c>usage.db</c> is).</param>
     /// <param name="aggregates">Where the aggregates are read; null: the SQLite file (with Redis: <see cref="RedisUsageAggregates"/>, the fleet's sums).</param>
-    /// <param name="options">The anomaly thresholds; null for the defaults.</param>
+    /// <param name="options">The anomaly thresholds, for Redis's aggregates (the file keeps what the gateway flagged); null for the defaults.</param>
     public UsageReader(string directory, IHourlyAggregates? aggregates = null, UsageStoreOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
@@ -33,7 +33,11 @@ public sealed class UsageReader : IDisposable
     /// <summary>The SQLite file.</summary>
     public string Path => _path;
 
-    /// <summary>Usage over a range, grouped and bucketed, with totals and the anomalies flagged in it.</summary>
+    /// <summary>
+    /// Usage over a range, grouped and bucketed, with totals and the anomalies flagged in it. From the file, grouped in SQL
+    /// (a report by one dimension reads two rows of running totals a value, whatever the range); from Redis, the range's
+    /// hours are read and grouped here.
+    /// </summary>
     /// <exception cref="UsageStoreException">The file cannot be read.</exception>
     public UsageReport GetUsage(UsageQuery query)
     {
@@ -41,27 +45,31 @@ public sealed class UsageReader : IDisposable
         long from = HourlyKey.HourOf(query.From), to = HourlyKey.HourOf(query.To);
         lock (_gate)
         {
-            var source = Aggregates();
-            var rows = source.Read(from - _options.AnomalyBaselineHours, to);
-            var (grouped, total) = UsageReportBuilder.Build(query, rows.Where(r => r.Key.Hour >= from));
-            return new UsageReport
+            if (_aggregates is { } shared)
             {
-                Query = query,
-                Source = source.Description,
-                Rows = grouped,
-                Total = total,
-                Anomalies = AnomalyDetector.Detect(rows, from, to, _options),
-            };
+                var hours = shared.Read(from - _options.AnomalyBaselineHours, to);
+                var (grouped, sum) = UsageReportBuilder.Build(query, hours.Where(r => r.Key.Hour >= from));
+                return new UsageReport { Query = query, Source = shared.Description, Rows = grouped, Total = sum, Anomalies = AnomalyDetector.Detect(hours, from, to, _options) };
+            }
+
+            var database = Database();
+            var (rows, total) = Read(() => SqliteReports.Read(database, query));
+            return new UsageReport { Query = query, Source = "SQLite " + _path, Rows = rows, Total = total, Anomalies = Read(() => SqliteAnomalies.Read(database, from, to)) };
         }
     }
 
-    /// <summary>Tokens and keys flagged in the hours from <paramref name="from"/> to <paramref name="to"/>.</summary>
+    /// <summary>
+    /// Tokens and keys flagged in the hours from <paramref name="from"/> to <paramref name="to"/>: those the gateway flagged as
+    /// it ran (kept in the file), or, from Redis, found now with this reader's thresholds.
+    /// </summary>
     public IReadOnlyList<UsageAnomaly> GetAnomalies(DateTimeOffset from, DateTimeOffset to)
     {
         long f = HourlyKey.HourOf(from), t = HourlyKey.HourOf(to);
         lock (_gate)
         {
-            return AnomalyDetector.Detect(Aggregates().Read(f - _options.AnomalyBaselineHours, t), f, t, _options);
+            return _aggregates is { } shared
+                ? AnomalyDetector.Detect(shared.Read(f - _options.AnomalyBaselineHours, t), f, t, _options)
+                : Read(() => SqliteAnomalies.Read(Database(), f, t));
         }
     }
 
@@ -72,7 +80,8 @@ public sealed class UsageReader : IDisposable
         ArgumentNullException.ThrowIfNull(query);
         lock (_gate)
         {
-            return RequestLogReader.Read(Database(), query);
+            var database = Database();
+            return Read(() => RequestLogReader.Read(database, query));
         }
     }
 
@@ -81,7 +90,8 @@ public sealed class UsageReader : IDisposable
     {
         lock (_gate)
         {
-            return KeyHistoryReader.Read(Database(), keyId, from, limit);
+            var database = Database();
+            return Read(() => KeyHistoryReader.Read(database, keyId, from, limit));
         }
     }
 
@@ -95,7 +105,18 @@ public sealed class UsageReader : IDisposable
         }
     }
 
-    private IHourlyAggregates Aggregates() => _aggregates ?? new SqliteAggregates(Database());
-
     private UsageDatabase Database() => _database ??= UsageDatabase.OpenReader(_path);
+
+    /// <summary>A query of the file; an SQLite error becomes the store's own exception, naming the file.</summary>
+    private T Read<T>(Func<T> query)
+    {
+        try
+        {
+            return query();
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException e)
+        {
+            throw UsageStoreException.From(_path, e);
+        }
+    }
 }

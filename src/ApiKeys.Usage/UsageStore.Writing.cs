@@ -125,10 +125,15 @@ public sealed partial class UsageStore
         }
     }
 
+    /// <summary>
+    /// Checks the current hour and the one before (a burst in an hour's last minute is seen after it ended) against their
+    /// baselines, in the fleet's aggregates with Redis, else in the file; logs and counts each flag once, and keeps them in
+    /// the file for reports.
+    /// </summary>
     private void CheckAnomalies(DateTimeOffset now)
     {
-        IHourlyAggregates? source = _shared ?? (_writer is not null && _failure is null ? _writer.Aggregates : null);
-        if (source is null)
+        bool local = _database is not null && _failure is null;
+        if (_shared is null && !local)
         {
             return;
         }
@@ -137,7 +142,13 @@ public sealed partial class UsageStore
         List<UsageAnomaly> found;
         try
         {
-            found = AnomalyDetector.Detect(source.Read(hour - _options.AnomalyBaselineHours, hour), hour, hour, _options);
+            found = _shared is { } shared
+                ? AnomalyDetector.Detect(shared.Read(hour - 1 - _options.AnomalyBaselineHours, hour), hour - 1, hour, _options)
+                : SqliteAnomalies.Detect(_database!, hour - 1, hour, _options);
+            if (local)
+            {
+                SqliteAnomalies.Save(_database!, found);
+            }
         }
         catch (Exception e) when (e is SqliteException or StackExchange.Redis.RedisException or TimeoutException)
         {
@@ -147,14 +158,14 @@ public sealed partial class UsageStore
         _flagged.RemoveWhere(f => f.Item3 < hour - 1);
         foreach (var anomaly in found)
         {
-            if (_flagged.Add((anomaly.Dimension, anomaly.Name, hour)))
+            if (_flagged.Add((anomaly.Dimension, anomaly.Name, anomaly.Hour.ToUnixTimeSeconds() / 3600)))
             {
                 Log.Anomaly(_logger, anomaly.Dimension, anomaly.Name, anomaly.Requests, anomaly.Hour, _options.AnomalyFactor, anomaly.BaselineMedian);
                 UsageMetrics.Anomaly(anomaly.Dimension, anomaly.Name);
             }
         }
 
-        _anomalies = found;
+        _anomalies = [.. found.Where(a => a.Hour.ToUnixTimeSeconds() / 3600 == hour)];
     }
 
     internal static Dictionary<HourlyKey, HourlyCounts> Aggregate(IEnumerable<UsageRecord> records)

@@ -40,7 +40,7 @@ public sealed partial class UsageStore : IUsageSink, IDisposable
     private readonly List<PendingKeyEvent> _pendingEvents = [];
     private readonly Dictionary<HourlyKey, HourlyCounts> _sharedPending = [];
     private readonly HashSet<(string, string, long)> _flagged = [];
-    private readonly Task? _loop;
+    private readonly Thread? _thread;
     private DateTimeOffset _lastSweep = DateTimeOffset.MinValue;
     private DateTimeOffset _lastAnomalyCheck = DateTimeOffset.MinValue;
     private volatile string? _failure;
@@ -81,7 +81,9 @@ public sealed partial class UsageStore : IUsageSink, IDisposable
             Log.Unavailable(_logger, _openError);
         }
 
-        _loop = Task.Run(LoopAsync);
+        // Its own thread: writing is blocking file I/O, which must not hold a thread of the pool that serves requests.
+        _thread = new Thread(WriteLoop) { IsBackground = true, Name = "ApiKeys.Usage writer" };
+        _thread.Start();
     }
 
     /// <summary>The SQLite file.</summary>
@@ -153,15 +155,7 @@ public sealed partial class UsageStore : IUsageSink, IDisposable
         }
 
         _stop.Cancel();
-        try
-        {
-            _loop?.Wait(TimeSpan.FromSeconds(30));
-        }
-        catch (AggregateException)
-        {
-            // The loop ends by cancellation.
-        }
-
+        _thread?.Join(TimeSpan.FromSeconds(30));
         _writeGate.Wait();
         try
         {
@@ -169,24 +163,40 @@ public sealed partial class UsageStore : IUsageSink, IDisposable
         }
         finally
         {
+            _writer?.Dispose();
             _database?.Dispose();
             _writeGate.Release();
             _stop.Dispose();
         }
     }
 
-    private async Task LoopAsync()
+    private void WriteLoop()
     {
+        var stop = _stop.Token;
         while (true)
         {
             try
             {
-                await Task.Delay(_options.FlushInterval, _time, _stop.Token).ConfigureAwait(false);
-                await FlushAsync(_stop.Token).ConfigureAwait(false);
+                Task.Delay(_options.FlushInterval, _time, stop).GetAwaiter().GetResult();
+                _writeGate.Wait(stop);
             }
             catch (OperationCanceledException)
             {
                 return;
+            }
+
+            try
+            {
+                FlushCore();
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // An exception would end this thread and the process with it: say so, and try again at the next flush.
+                Log.WriteFailed(_logger, Path, e.Message, _pending.Count, Dropped);
+            }
+            finally
+            {
+                _writeGate.Release();
             }
         }
     }

@@ -59,6 +59,13 @@ public sealed class RedisUsageTests : IDisposable
         Assert.Equal((120, 198, 28, 54), (tokens.GetProperty("input").GetInt32(), tokens.GetProperty("output").GetInt32(), tokens.GetProperty("cached").GetInt32(),
             tokens.GetProperty("thinking").GetInt32()));
         Assert.Contains("Redis pool", usage.RootElement.GetProperty("source").GetString(), StringComparison.Ordinal);
+        // Both gateways wrote their request logs into the one usage.db of their shared store directory, neither losing a row.
+        var (logCode, logOutput, logError) = await CliProcess.RunAsync(_store.Path, "log", "--json", "--since", "1h");
+        Assert.True(logCode == 0, logError);
+        using var log = JsonDocument.Parse(logOutput);
+        var entries = log.RootElement.GetProperty("entries").EnumerateArray().ToList();
+        Assert.Equal(18, entries.Count);
+        Assert.Equal(18, entries.Select(e => e.GetProperty("id").GetInt64()).Distinct().Count());
         await AssertRedisHoldsNoSecretAsync(alice, bob);
         UsageTests.AssertNoSecretIn(_store.Path, alice, bob);
     }

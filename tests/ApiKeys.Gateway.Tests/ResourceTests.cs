@@ -129,4 +129,35 @@ public sealed class ResourceTests
         using var pool = ApiKeyManager.Open(h.Store.Path);
         Assert.False(pool.GetStatuses().Single(s => s.Id == Keys.KeyIds.For(owner)).IsUsable);
     }
+
+    [Fact]
+    public async Task PinnedKey_GenerateWithACachedContent_TokensCountedForTheOwningKey()
+    {
+        await using var h = await GatewayHarness.StartAsync(keys: 2);
+        foreach (var key in h.Keys)
+        {
+            h.Server.Always(key, FakeReply.WithUsage());
+        }
+
+        using var created = await h.SendAsync(h.Gemini("v1beta/cachedContents", "{\"model\":\"models/gemini-2.5-flash\",\"contents\":[]}"));
+        string name = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("name").GetString()!;
+        string owner = Keys.KeyIds.For(h.Server.Requests.Last().GoogKey!);
+        for (int i = 0; i < 2; i++)
+        {
+            using var response = await h.SendAsync(h.Gemini("v1beta/models/gemini-2.5-flash:generateContent", "{\"cachedContent\":\"" + name + "\",\"contents\":[]}"));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        Assert.Equal(0, await h.Gateway.StopAsync());
+        var (code, output, error) = await CliProcess.RunAsync(h.Store.Path, "usage", "--json", "--by", "key", "--since", "1h");
+
+        Assert.True(code == 0, error);
+        using var usage = JsonDocument.Parse(output);
+        var row = Assert.Single(usage.RootElement.GetProperty("rows").EnumerateArray());
+        var tokens = row.GetProperty("tokens");
+        var each = FakeReply.GenerateUsage;
+        Assert.Equal((owner, 3), (row.GetProperty("group").GetString(), row.GetProperty("requests").GetInt32()));
+        Assert.Equal((2 * each.Prompt, 2 * each.Output, 2 * each.Cached, 2 * each.Thoughts), (tokens.GetProperty("input").GetInt32(), tokens.GetProperty("output").GetInt32(),
+            tokens.GetProperty("cached").GetInt32(), tokens.GetProperty("thinking").GetInt32()));
+    }
 }

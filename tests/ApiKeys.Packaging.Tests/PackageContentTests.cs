@@ -10,6 +10,7 @@ public sealed class PackageContentTests(PackedRelease release)
     [InlineData("ApiKeys")]
     [InlineData("ApiKeys.Http")]
     [InlineData("ApiKeys.Redis")]
+    [InlineData("ApiKeys.Usage")]
     public void Pack_Library_CarriesReadmeLicenceDocsAndSymbols(string id)
     {
         using var package = release.Open(id);
@@ -33,6 +34,7 @@ public sealed class PackageContentTests(PackedRelease release)
     [Theory]
     [InlineData("ApiKeys.Http")]
     [InlineData("ApiKeys.Redis")]
+    [InlineData("ApiKeys.Usage")]
     public void Pack_Integration_DependsOnTheCoreOfTheSameVersion(string id)
     {
         using var package = release.Open(id);

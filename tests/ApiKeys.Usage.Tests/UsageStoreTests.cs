@@ -59,6 +59,32 @@ public sealed class UsageStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task FlushAsync_TwoStoresOnOneFile_WritingInTurn_EveryRowKeptOnceAndBothStayHealthy()
+    {
+        // Two gateways on one store directory (one usage.db): each writes after the other has, so neither may assume it
+        // knows the file's last log id or its names from its own writes.
+        using var first = new UsageStore(_dir.Path, timeProvider: _time);
+        using var second = new UsageStore(_dir.Path, timeProvider: _time);
+        first.Record(Records.Success(_time.GetUtcNow(), token: "alice"));
+        await first.FlushAsync();
+        second.Record(Records.Success(_time.GetUtcNow(), token: "bob"));
+        second.Record(Records.RateLimited(_time.GetUtcNow(), token: "bob"));
+        await second.FlushAsync();
+        first.Record(Records.Success(_time.GetUtcNow(), token: "carol", model: "gemini-2.5-pro"));
+        await first.FlushAsync();
+
+        Assert.Equal(("ok: " + first.Path, "ok: " + second.Path, 0L, 0L), (first.Status, second.Status, first.Dropped, second.Dropped));
+        using var reader = new UsageReader(_dir.Path);
+        var log = reader.GetLog(new RequestLogQuery());
+        Assert.Equal(["carol", "bob", "bob", "alice"], log.Entries.Select(e => e.Token));
+        Assert.Equal(4, log.Entries.Select(e => e.Id).Distinct().Count());
+        Assert.Equal("gemini-2.5-pro", log.Entries[0].Model);
+        var report = reader.GetUsage(new UsageQuery { From = Records.Start, To = Records.Start, GroupBy = UsageGrouping.Token });
+        Assert.Equal((4L, 3L, 1L), (report.Total.Counts.Requests, report.Total.Counts.Successes, report.Total.Counts.Failures));
+        Assert.Equal([("alice", 1L), ("bob", 2L), ("carol", 1L)], report.Rows.Select(r => (r.Group, r.Counts.Requests)).Order());
+    }
+
+    [Fact]
     public async Task FlushAsync_LogRowsPastTheirRetention_RemovedWhileAggregatesStay()
     {
         var options = new UsageStoreOptions { LogRetention = TimeSpan.FromDays(7), AggregateRetention = TimeSpan.FromDays(90) };

@@ -2,6 +2,7 @@ using ApiKeys.Gateway.Hosting;
 using ApiKeys.Gateway.Logging;
 using ApiKeys.Gateway.Resources;
 using ApiKeys.Gateway.Tokens;
+using ApiKeys.Http;
 using ApiKeys.Pool;
 using Microsoft.Extensions.Options;
 
@@ -18,7 +19,6 @@ internal sealed class Forwarder
     private readonly GatewayBackend _backend;
     private readonly UpstreamClient _upstream;
     private readonly ResponseStreamer _streamer;
-    private readonly PinnedSender _pinned;
     private readonly ResourceRecorder _resources;
     private readonly GatewayOptions _options;
     private readonly Uri _upstreamUri;
@@ -39,7 +39,6 @@ internal sealed class Forwarder
         _time = time;
         _logger = logger;
         _streamer = new ResponseStreamer(upstream, time, logger);
-        _pinned = new PinnedSender(backend, upstream);
         _resources = new ResourceRecorder(backend.Owners, _upstreamUri, time);
     }
 
@@ -156,11 +155,7 @@ internal sealed class Forwarder
         try
         {
             timeouts.StartHeaders();
-            if (owner is not null && await _pinned.SendAsync(request, owner, context, timeouts.Token).ConfigureAwait(false) is { } pinned)
-            {
-                return pinned;
-            }
-
+            Pin(request, owner);
             return await _upstream.SendAsync(context.Route.Flavor, request, timeouts.Token).ConfigureAwait(false);
         }
         catch (NoAvailableKeyException e)
@@ -182,6 +177,18 @@ internal sealed class Forwarder
 
         await Reject(http, context, error).ConfigureAwait(false);
         return null;
+    }
+
+    /// <summary>
+    /// A request naming a resource goes with the key that created it (no other key can see it), through the same handler as
+    /// any other: its error read and masked, its outcome reported, its tokens counted. A key the pool no longer holds: any key.
+    /// </summary>
+    private void Pin(HttpRequestMessage request, string? owner)
+    {
+        if (owner is not null && _backend.Pool.Keys.FirstOrDefault(k => k.Id == owner) is { } key)
+        {
+            request.Options.Set(PinnedKey.OptionKey, new PinnedKey(key, outcome => _backend.Report(key, outcome)));
+        }
     }
 
     private static Task Reject(HttpContext http, ForwardContext context, GatewayError error) =>

@@ -47,16 +47,12 @@ internal sealed class UpstreamClient : IDisposable
         _openAi = Chain(backend, Handler(o).UseGeminiOpenAICompatibility(), logger, time);
     }
 
-    /// <summary>Reads upstream errors to name their kind for the client, and the answers to requests sent with a given key (<see cref="SendDirectAsync"/>).</summary>
+    /// <summary>Reads upstream errors to name their kind for the client.</summary>
     public IResponseClassifier Classifier { get; }
 
-    /// <summary>Sends <paramref name="request"/> with a key of the pool (the API's way of carrying it).</summary>
+    /// <summary>Sends <paramref name="request"/> with a key of the pool, or the one its <see cref="PinnedKey"/> names (the API's way of carrying it).</summary>
     public Task<HttpResponseMessage> SendAsync(RouteFlavor flavor, HttpRequestMessage request, CancellationToken cancellationToken) =>
         (flavor == RouteFlavor.OpenAi ? _openAi : _gemini).SendAsync(request, cancellationToken);
-
-    /// <summary>Sends <paramref name="request"/> as it is (its key already set), on the shared connection pool.</summary>
-    public Task<HttpResponseMessage> SendDirectAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-        _pool.SendAsync(request, cancellationToken);
 
     /// <summary>Closes the connections.</summary>
     public void Dispose()

@@ -5,8 +5,8 @@ namespace ApiKeys.Usage.Storage;
 /// <summary>Finds log ids by time: ids grow with time (rows are written as requests end), so a binary search over ids finds a time's first row in ~20 lookups, with no index on time.</summary>
 internal static class LogSearch
 {
-    /// <summary>The first id in <paramref name="lo"/>..<paramref name="hi"/> whose time is at or after <paramref name="unixMs"/>; null when none is.</summary>
-    public static long? FirstIdAtOrAfter(SqliteConnection connection, long unixMs, long lo, long hi)
+    /// <summary>The first id in <paramref name="lo"/>..<paramref name="hi"/> whose time (unix seconds) is at or after <paramref name="at"/>; null when none is.</summary>
+    public static long? FirstIdAtOrAfter(SqliteConnection connection, long at, long lo, long hi)
     {
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT id, at FROM requests WHERE id >= $id ORDER BY id LIMIT 1";
@@ -23,8 +23,8 @@ internal static class LogSearch
                 continue;
             }
 
-            long rowId = reader.GetInt64(0), at = reader.GetInt64(1);
-            if (at >= unixMs)
+            long rowId = reader.GetInt64(0), rowAt = reader.GetInt64(1);
+            if (rowAt >= at)
             {
                 found = rowId;
                 hi = mid - 1;
@@ -36,5 +36,12 @@ internal static class LogSearch
         }
 
         return found;
+    }
+
+    /// <summary>A time as the log stores it: unix seconds, rounded up when <paramref name="up"/> (an exclusive end).</summary>
+    public static long Seconds(DateTimeOffset time, bool up = false)
+    {
+        long ms = time.ToUnixTimeMilliseconds();
+        return up ? (long)Math.Ceiling(ms / 1000.0) : (long)Math.Floor(ms / 1000.0);
     }
 }

@@ -47,7 +47,7 @@ internal sealed class NameTable(SqliteConnection connection)
         return null;
     }
 
-    /// <summary>The name of <paramref name="id"/> (names written since the last read are loaded on demand).</summary>
+    /// <summary>The name of <paramref name="id"/> (on a miss, the table is loaded again: it holds a few hundred names).</summary>
     public string NameOf(long id)
     {
         if (_names.TryGetValue(id, out var name))
@@ -55,9 +55,9 @@ internal sealed class NameTable(SqliteConnection connection)
             return name;
         }
 
+        // Every name, not those after the largest id known: Find may have cached a later id than names not read yet.
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, name FROM names WHERE id >= $from";
-        command.Parameters.AddWithValue("$from", _names.Keys.Max() + 1);
+        command.CommandText = "SELECT id, name FROM names";
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {

@@ -20,6 +20,7 @@ internal sealed class UsageDatabase : IDisposable
         Connection = connection;
         Path = path;
         Names = new NameTable(connection);
+        Contexts = new ContextTable(connection);
     }
 
     public SqliteConnection Connection { get; }
@@ -27,6 +28,8 @@ internal sealed class UsageDatabase : IDisposable
     public string Path { get; }
 
     public NameTable Names { get; }
+
+    public ContextTable Contexts { get; }
 
     /// <summary>Opens (creating it 0600 if needed) the file for writing, with its tables.</summary>
     /// <exception cref="UsageStoreException">The file cannot be opened, is not a usage database, or is corrupt.</exception>
@@ -40,6 +43,13 @@ internal sealed class UsageDatabase : IDisposable
             }
         }
 
+        // An existing file is looked at read-only first: a damaged one is reported before a writer (whose close would at
+        // least rewrite its header) touches it.
+        if (new FileInfo(path).Length > 0)
+        {
+            Probe(path);
+        }
+
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString());
         try
         {
@@ -49,7 +59,11 @@ internal sealed class UsageDatabase : IDisposable
             Execute(connection, "PRAGMA auto_vacuum = INCREMENTAL");
             Execute(connection, "PRAGMA journal_mode = WAL");
             Execute(connection, "PRAGMA synchronous = NORMAL");
-            CheckVersion(connection, path);
+            if (Format(connection, path) == 1)
+            {
+                SchemaMigration.FromVersion1(connection);
+            }
+
             using (var transaction = connection.BeginTransaction())
             {
                 foreach (var statement in UsageSchema.Statements)
@@ -84,13 +98,23 @@ internal sealed class UsageDatabase : IDisposable
         {
             connection.Open();
             Execute(connection, "PRAGMA busy_timeout = 5000");
-            CheckVersion(connection, path);
+            if (Format(connection, path) == 1)
+            {
+                throw new UsageStoreException(path, $"{path} is in the format of an earlier apikeys (format 1); the gateway converts it when it starts "
+                    + "(apikeys serve, or any UsageStore opening it), then it can be read", null);
+            }
+
             return new UsageDatabase(connection, path);
         }
         catch (SqliteException e)
         {
             connection.Dispose();
             throw UsageStoreException.From(path, e);
+        }
+        catch (UsageStoreException)
+        {
+            connection.Dispose();
+            throw;
         }
     }
 
@@ -102,9 +126,24 @@ internal sealed class UsageDatabase : IDisposable
         return command.ExecuteNonQuery();
     }
 
-    public static long? Scalar(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    /// <summary>Adds integer parameters named <paramref name="names"/> to <paramref name="command"/> (set for each use of a prepared statement).</summary>
+    public static SqliteParameter[] Parameters(SqliteCommand command, params ReadOnlySpan<string> names)
+    {
+        var parameters = new SqliteParameter[names.Length];
+        for (int i = 0; i < names.Length; i++)
+        {
+            parameters[i] = command.Parameters.Add(names[i], SqliteType.Integer);
+        }
+
+        return parameters;
+    }
+
+    public static long? Scalar(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters) => Scalar(connection, null, sql, parameters);
+
+    public static long? Scalar(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
     {
         using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = sql;
         foreach (var (name, value) in parameters)
         {
@@ -117,20 +156,66 @@ internal sealed class UsageDatabase : IDisposable
 
     public void Dispose() => Connection.Dispose();
 
-    private static void CheckVersion(SqliteConnection connection, string path)
+    /// <summary>The value of <paramref name="name"/> in <c>meta</c>, as a number; null when absent.</summary>
+    public long? Meta(string name, SqliteTransaction? transaction = null)
+    {
+        using var command = Connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT value FROM meta WHERE name = $name";
+        command.Parameters.AddWithValue("$name", name);
+        return command.ExecuteScalar() is string text && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long value) ? value : null;
+    }
+
+    /// <summary>Sets <paramref name="name"/> in <c>meta</c>.</summary>
+    public void SetMeta(string name, long value, SqliteTransaction? transaction = null)
+    {
+        using var command = Connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "INSERT INTO meta(name, value) VALUES ($name, $value) ON CONFLICT(name) DO UPDATE SET value = excluded.value";
+        command.Parameters.AddWithValue("$name", name);
+        command.Parameters.AddWithValue("$value", value.ToString(CultureInfo.InvariantCulture));
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>Reads the format of an existing file read-only, and, when it is to be converted, checks every page.</summary>
+    /// <exception cref="UsageStoreException">The file is not a usage database, is corrupt or is of a later format.</exception>
+    private static void Probe(string path)
+    {
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        try
+        {
+            connection.Open();
+            Execute(connection, "PRAGMA busy_timeout = 5000");
+            if (Format(connection, path) == 1)
+            {
+                SchemaMigration.Check(connection);
+            }
+        }
+        catch (SqliteException e)
+        {
+            throw UsageStoreException.From(path, e);
+        }
+    }
+
+    /// <summary>The file's format (0: a new, empty file).</summary>
+    /// <exception cref="UsageStoreException">A later format than this version reads.</exception>
+    private static int Format(SqliteConnection connection, string path)
     {
         // Reads the schema: a file that is not a database fails here, at once, not at the first write.
         bool hasMeta = Scalar(connection, "SELECT count(*) FROM sqlite_master WHERE name = 'meta'") > 0;
         if (!hasMeta)
         {
-            return;
+            return 0;
         }
 
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT value FROM meta WHERE name = 'format'";
-        if (command.ExecuteScalar() is string text && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int version) && version > UsageSchema.Version)
+        int version = command.ExecuteScalar() is string text && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int v) ? v : 0;
+        if (version > UsageSchema.Version)
         {
             throw new UsageStoreException(path, $"{path} was written by a newer apikeys (format {version}); this one reads format {UsageSchema.Version}", null);
         }
+
+        return version;
     }
 }
