@@ -76,15 +76,7 @@ public sealed partial class ApiKeyHandler : DelegatingHandler
     private async ValueTask<HttpResponseMessage> SendCoreAsync(HttpRequestMessage request, bool async, UsageMeter? usage, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        string? model = _options.ModelSelector is { } select ? select(request) : GeminiRequest.Model(request.RequestUri);
-        request.RequestUri = GeminiRequest.WithoutKeyInQuery(request.RequestUri);
-        bool modelFromBody = model is null && _options.ReadModelFromBody && GeminiRequest.IsJson(request.Content);
-        bool replayable = await MakeReplayableAsync(request, async, modelFromBody, cancellationToken).ConfigureAwait(false);
-        if (modelFromBody && replayable)
-        {
-            model = await GeminiRequest.ModelInBodyAsync(request.Content!, async, cancellationToken).ConfigureAwait(false);
-        }
-
+        var (model, replayable) = await PrepareAsync(request, async, cancellationToken).ConfigureAwait(false);
         usage?.Record.Model = model;
         if (request.Options.TryGetValue(PinnedKey.OptionKey, out var pinned))
         {
@@ -133,6 +125,21 @@ public sealed partial class ApiKeyHandler : DelegatingHandler
                 throw;
             }
         }
+    }
+
+    /// <summary>The request's model (the selector's, the path's, or the body's) and whether its content can be sent again; the key leaves its query.</summary>
+    private async ValueTask<(string? Model, bool Replayable)> PrepareAsync(HttpRequestMessage request, bool async, CancellationToken cancellationToken)
+    {
+        string? model = _options.ModelSelector is { } select ? select(request) : GeminiRequest.Model(request.RequestUri);
+        request.RequestUri = GeminiRequest.WithoutKeyInQuery(request.RequestUri);
+        bool modelFromBody = model is null && _options.ReadModelFromBody && GeminiRequest.IsJson(request.Content);
+        bool replayable = await MakeReplayableAsync(request, async, modelFromBody, cancellationToken).ConfigureAwait(false);
+        if (modelFromBody && replayable)
+        {
+            model = await GeminiRequest.ModelInBodyAsync(request.Content!, async, cancellationToken).ConfigureAwait(false);
+        }
+
+        return (model, replayable);
     }
 
     private void Report(KeyLease lease, KeyFailure? failure)
