@@ -86,6 +86,7 @@ internal static partial class CliApp
             PasswdCommand.Create(context),
             CheckCommand.Create(context),
             TokenCommand.Create(context),
+            AdminCommand.Create(context),
             ServeCommand.Create(context),
             UsageCommand.Create(context),
             LogCommand.Create(context),

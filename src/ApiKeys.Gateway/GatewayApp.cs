@@ -1,3 +1,4 @@
+using ApiKeys.Gateway.Admin;
 using ApiKeys.Gateway.Endpoints;
 using ApiKeys.Gateway.Hosting;
 using ApiKeys.Gateway.Logging;
@@ -108,12 +109,14 @@ public static class GatewayApp
 
         builder.Services.AddGateway(builder.Configuration, redactor, settings.DrainTimeout, settings.AccessLog);
         builder.AddObservability(settings);
+        builder.AddAdmin(settings);
         var app = builder.Build();
         app.UseObservability();
         app.MapHealth();
         app.MapGemini();
         app.MapOpenAi();
         app.MapResources();
+        app.MapAdmin();
         app.MapNotFound();
         Lifecycle.Attach(app);
         return app;

@@ -39,9 +39,15 @@ public sealed class UsageReader : IDisposable
     /// hours are read and grouped here.
     /// </summary>
     /// <exception cref="UsageStoreException">The file cannot be read.</exception>
+    /// <exception cref="ArgumentException"><see cref="UsageQuery.GroupValues"/> without a <see cref="UsageQuery.GroupBy"/>.</exception>
     public UsageReport GetUsage(UsageQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
+        if (query.GroupValues is not null && query.GroupBy == UsageGrouping.None)
+        {
+            throw new ArgumentException("GroupValues lists values of GroupBy: set GroupBy too.", nameof(query));
+        }
+
         long from = HourlyKey.HourOf(query.From), to = HourlyKey.HourOf(query.To);
         lock (_gate)
         {

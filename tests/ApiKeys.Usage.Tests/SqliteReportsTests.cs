@@ -39,7 +39,7 @@ public sealed class SqliteReportsTests : IDisposable
         using var reader = new UsageReader(_dir.Path);
         using var database = UsageDatabase.OpenReader(Path.Combine(_dir.Path, UsageDatabase.FileName));
         var hours = new SqliteAggregates(database).Read(long.MinValue, long.MaxValue);
-        int compared = 0;
+        int compared = 0, listedRows = 0;
         foreach (var query in Queries())
         {
             long from = HourlyKey.HourOf(query.From), to = HourlyKey.HourOf(query.To);
@@ -49,9 +49,17 @@ public sealed class SqliteReportsTests : IDisposable
             Assert.Equal(Describe(expected), Describe(report.Rows));
             Assert.Equal(total.Counts.Values.ToArray(), report.Total.Counts.Values.ToArray());
             compared += expected.Count;
+            if (query.GroupValues is { } values)
+            {
+                // The listed values' rows are those of the report of every value, nothing else.
+                var every = reader.GetUsage(query with { GroupValues = null }).Rows.Where(r => values.Contains(r.Group));
+                Assert.Equal(Describe(every), Describe(report.Rows));
+                listedRows += report.Rows.Count;
+            }
         }
 
         Assert.True(compared > 500, $"only {compared} rows compared");
+        Assert.True(listedRows > 100, $"only {listedRows} rows of listed values compared");
     }
 
     private static IEnumerable<UsageQuery> Queries()
@@ -67,9 +75,33 @@ public sealed class SqliteReportsTests : IDisposable
                     yield return query;
                     yield return query with { KeyId = "k_2" };
                     yield return query with { Model = "gemini-2.5-pro", Token = "ci" };
+                    if (grouping != UsageGrouping.None)
+                    {
+                        // Values of every dimension and one never seen: only the grouping's own can match.
+                        string[] listed = ["k_1", "k_3", "gemini-2.5-pro", "batch", "k_never"];
+                        yield return query with { GroupValues = listed };
+                        yield return query with { GroupValues = listed, Token = "ci" };
+                    }
                 }
             }
         }
+    }
+
+    [Fact]
+    public async Task GetUsage_GroupValuesNoneKnownOrWithoutAGrouping_NoRowsOrAClearError()
+    {
+        using (var store = new UsageStore(_dir.Path, timeProvider: new FakeTimeProvider(Records.Start)))
+        {
+            store.Record(Records.Success(Records.Start, key: "k_1"));
+            await store.FlushAsync();
+        }
+
+        using var reader = new UsageReader(_dir.Path);
+        var query = new UsageQuery { From = Records.Start, To = Records.Start.AddHours(1), GroupBy = UsageGrouping.Key };
+        Assert.Single(reader.GetUsage(query).Rows);
+        Assert.Empty(reader.GetUsage(query with { GroupValues = ["k_never"] }).Rows);
+        Assert.Empty(reader.GetUsage(query with { GroupValues = [] }).Rows);
+        Assert.Throws<ArgumentException>(() => reader.GetUsage(query with { GroupBy = UsageGrouping.None, GroupValues = ["k_1"] }));
     }
 
     private static List<string> Describe(IEnumerable<UsageRow> rows) =>

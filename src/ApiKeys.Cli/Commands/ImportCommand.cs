@@ -84,49 +84,9 @@ internal static class ImportCommand
         return found.Values;
     }
 
-    /// <summary>
-    /// Key variables of a .env file as python-dotenv reads it: <c>NAME=value</c>, optional <c>export</c>, single or
-    /// double quotes, <c># comments</c> (after an unquoted value only when preceded by a space).
-    /// </summary>
-    public static IEnumerable<(string, string)> FromDotenv(IEnumerable<string> lines, string fileName, string? prefix)
-    {
-        int number = 0;
-        foreach (var raw in lines)
-        {
-            number++;
-            var line = raw.Trim();
-            if (line.Length == 0 || line.StartsWith('#'))
-            {
-                continue;
-            }
-
-            if (line.StartsWith("export ", StringComparison.Ordinal))
-            {
-                line = line["export ".Length..].TrimStart();
-            }
-
-            int eq = line.IndexOf('=', StringComparison.Ordinal);
-            if (eq <= 0)
-            {
-                continue;
-            }
-
-            string name = line[..eq].Trim();
-            bool wanted = prefix is not null
-                ? name.StartsWith(prefix, StringComparison.Ordinal)
-                : name.Contains("KEY", StringComparison.OrdinalIgnoreCase);
-            if (!wanted)
-            {
-                continue;
-            }
-
-            string value = Unquote(line[(eq + 1)..].Trim());
-            if (value.Length > 0)
-            {
-                yield return (string.Create(CultureInfo.InvariantCulture, $"{fileName}:{number} {name}"), value);
-            }
-        }
-    }
+    /// <summary>Key variables of a .env file as python-dotenv reads it (<see cref="ApiKeys.Gateway.Admin.DotenvKeys"/>, shared with the dashboard).</summary>
+    public static IEnumerable<(string, string)> FromDotenv(IEnumerable<string> lines, string fileName, string? prefix) =>
+        ApiKeys.Gateway.Admin.DotenvKeys.Read(lines, fileName, prefix);
 
     /// <summary>One key a line; blank lines and # comments skipped.</summary>
     public static IEnumerable<(string, string)> FromText(IEnumerable<string> lines, string fileName)
@@ -141,17 +101,6 @@ internal static class ImportCommand
                 yield return (string.Create(CultureInfo.InvariantCulture, $"{fileName}:{number}"), line);
             }
         }
-    }
-
-    private static string Unquote(string value)
-    {
-        if (value.Length >= 2 && (value[0] is '"' or '\'') && value.IndexOf(value[0], 1) is int end and > 0)
-        {
-            return value[1..end];
-        }
-
-        int comment = value.IndexOf(" #", StringComparison.Ordinal);
-        return (comment >= 0 ? value[..comment] : value).Trim();
     }
 
     private static List<string> ReadLines(FileInfo file)

@@ -25,4 +25,11 @@ public sealed record UsageQuery
 
     /// <summary>Only this client token's name.</summary>
     public string? Token { get; init; }
+
+    /// <summary>
+    /// Only these values of <see cref="GroupBy"/> (key ids, models, token names or outcomes), e.g. a chart's few busiest keys
+    /// over time: from the file, each listed value's running totals are read (a few rows a value) instead of every value's.
+    /// Null: every value. Needs a <see cref="GroupBy"/> other than <see cref="UsageGrouping.None"/>.
+    /// </summary>
+    public IReadOnlyCollection<string>? GroupValues { get; init; }
 }

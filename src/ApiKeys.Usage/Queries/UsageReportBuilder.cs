@@ -9,6 +9,7 @@ internal static class UsageReportBuilder
     {
         var groups = new Dictionary<(string Group, long Bucket), HourlyCounts>();
         var total = new HourlyCounts();
+        var listed = query.GroupValues is { } values ? new HashSet<string>(values, StringComparer.Ordinal) : null;
         foreach (var (key, counts) in aggregates)
         {
             if ((query.KeyId is { } k && key.KeyId != k) || (query.Model is { } m && key.Model != m) || (query.Token is { } t && key.Token != t))
@@ -24,6 +25,11 @@ internal static class UsageReportBuilder
                 UsageGrouping.Outcome => key.Outcome,
                 _ => "all",
             };
+            if (listed is not null && !listed.Contains(group))
+            {
+                continue;
+            }
+
             long bucket = query.Interval switch
             {
                 UsageInterval.Hour => key.Hour,

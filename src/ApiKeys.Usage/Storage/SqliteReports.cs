@@ -60,15 +60,44 @@ internal static class SqliteReports
         var command = database.Connection.CreateCommand();
         command.Parameters.AddWithValue("$from", from);
         command.Parameters.AddWithValue("$to", to);
+        int listed = 0;
+        foreach (var value in query.GroupValues ?? [])
+        {
+            if (database.Names.Find(value) is { } id)
+            {
+                command.Parameters.AddWithValue("$g" + listed++, id);
+            }
+        }
+
+        if (query.GroupValues is not null && listed == 0)
+        {
+            command.Dispose();
+            return null;
+        }
+
         if (query.KeyId is null && query.Model is null && query.Token is null)
         {
             int width = ReportSql.Width(query.Interval);
-            command.CommandText = width == 0 ? ReportSql.RunningTotal : ReportSql.RunningBuckets;
+            string values = listed == 0 ? ReportSql.AllValues : ReportSql.ListedValues(listed);
+            command.CommandText = width == 0 ? ReportSql.RunningTotal(values) : ReportSql.RunningBuckets(values);
             command.Parameters.AddWithValue("$dimension", (long)ReportSql.DimensionOf(query.GroupBy));
             command.Parameters.AddWithValue("$width", Math.Max(width, 1));
             return command;
         }
 
+        if (!Filter(database, command, query))
+        {
+            command.Dispose();
+            return null;
+        }
+
+        command.CommandText = ReportSql.Hourly(query, listed);
+        return command;
+    }
+
+    /// <summary>The filters' ids as parameters; false when one names what the file never saw.</summary>
+    private static bool Filter(UsageDatabase database, Microsoft.Data.Sqlite.SqliteCommand command, UsageQuery query)
+    {
         foreach (var (name, value) in new[] { ("$key", query.KeyId), ("$model", query.Model), ("$token", query.Token) })
         {
             if (value is null)
@@ -78,14 +107,12 @@ internal static class SqliteReports
 
             if (database.Names.Find(value) is not { } id)
             {
-                command.Dispose();
-                return null;
+                return false;
             }
 
             command.Parameters.AddWithValue(name, id);
         }
 
-        command.CommandText = ReportSql.Hourly(query);
-        return command;
+        return true;
     }
 }
