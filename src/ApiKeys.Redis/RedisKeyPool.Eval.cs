@@ -28,11 +28,6 @@ public sealed partial class RedisKeyPool
                     throw Unavailable(what, null);
                 }
             }
-            catch (RedisServerException e) when (IsNoScript(e) && attempt < NoScriptRetries)
-            {
-                // The script cache was flushed (restart, failover, SCRIPT FLUSH) between the client's EVALSHA and its own
-                // EVAL resend: the script did not run, so sending it again is safe.
-            }
             catch (RedisTimeoutException) when (attempt < timeoutRetries)
             {
                 // The script may have run: the retry is safe because every such write says what it applies to (a lease, an operation id).
@@ -67,18 +62,12 @@ public sealed partial class RedisKeyPool
                     throw Unavailable(what, null);
                 }
             }
-            catch (RedisServerException e) when (IsNoScript(e) && attempt < NoScriptRetries)
-            {
-                // The script cache was flushed mid-call: the script did not run.
-            }
             catch (Exception e) when (IsOutage(e))
             {
                 throw Unavailable(what, e);
             }
         }
     }
-
-    private static bool IsNoScript(RedisServerException e) => e.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal);
 
     // The pool passes no cancellation token to Redis: a cancelled command is the client aborting it on a dropped connection.
     private static bool IsOutage(Exception e) => e is RedisConnectionException or RedisTimeoutException or TaskCanceledException

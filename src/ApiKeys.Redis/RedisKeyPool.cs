@@ -25,7 +25,6 @@ public sealed partial class RedisKeyPool : IKeyPool, IDisposable
     private const int TimeoutRetries = 2;
     // A null answer is never retried: the script may have run (an acquire would count a second lease).
     private const int NullRetries = 0;
-    private const int NoScriptRetries = 20;
 
     private readonly Lock _gate = new();
     private readonly IConnectionMultiplexer _redis;

@@ -7,7 +7,7 @@ namespace ApiKeys.Redis;
 /// </summary>
 /// <remarks>
 /// Scripts build the per-key hash names from the pool's prefix (the hash tag keeps them in the caller's slot, so a
-/// Redis Cluster runs them on one node). They are sent whole every time (<see cref="RedisScript"/>), so a restart or
+/// Redis Cluster runs them on one node). They run by SHA1 and are sent whole only when the server does not know them (<see cref="RedisScript"/>), so a restart or
 /// <c>SCRIPT FLUSH</c> cannot make one unknown.
 /// </remarks>
 internal static class RedisScripts
