@@ -177,10 +177,10 @@ public sealed partial class RedisKeyPool
         }
     }
 
-    private RedisKey[] AcquireKeys() => [_names.Ring, _names.Cool, _names.Leases, _held, _names.Sequence];
+    private RedisKey[] AcquireKeys() => [_names.Ring, _names.Cool, _names.Leases, _held, _names.Sequence, _names.Late];
 
     private RedisValue[] AcquireArgs(string? model) =>
-        [_names.KeyPrefix, model ?? "", _options.MaxLeasesPerKey ?? 0, (long)_redisOptions.LeaseTimeout.TotalMilliseconds];
+        [_names.KeyPrefix, model ?? "", _options.MaxLeasesPerKey ?? 0, (long)_redisOptions.LeaseTimeout.TotalMilliseconds, ClockSkewMs()];
 
     /// <summary>Turns the acquire script's answer into a lease or a reason; null when the pool must be registered again.</summary>
     private RedisPick? Parse(RedisResult result, string? model)
@@ -194,6 +194,8 @@ public sealed partial class RedisKeyPool
         {
             return null;
         }
+
+        AnnounceRestored(now);
 
         if (code == 1)
         {
@@ -212,12 +214,18 @@ public sealed partial class RedisKeyPool
 
         bool busy = (long)r[1] != 0;
         long earliest = (long)r[2];
+        if (busy)
+        {
+            // Some key is usable but at its cap: busy, whether or not others are cooling (waiting for a lease to end is shorter).
+            return new RedisPick(null, earliest > 0 ? RedisStateCodec.Time(earliest) : null, NoKeyReason.AllBusy, now);
+        }
+
         if (earliest > 0)
         {
             return new RedisPick(null, RedisStateCodec.Time(earliest), NoKeyReason.Cooling, now);
         }
 
-        return new RedisPick(null, null, busy ? NoKeyReason.AllBusy : NoKeyReason.AllDisabled, now);
+        return new RedisPick(null, null, NoKeyReason.AllDisabled, now);
     }
 
     private RedisPick Empty()

@@ -150,64 +150,6 @@ public sealed partial class RedisKeyPool
         }
     }
 
-    /// <summary>
-    /// Read-modify-write of one key's state: <paramref name="change"/> runs on the state this process last saw, and the
-    /// write script applies it only if Redis still has that version; on a conflict the script returns the current state
-    /// and Redis's clock, and <paramref name="change"/> runs again on them. One round trip when this process's view is fresh.
-    /// </summary>
-    internal RedisWriteStatus Change(string id, Func<KeyState, DateTimeOffset, KeyState> change, long? leaseId, string? operationId = null)
-    {
-        // A write with no lease still says what it applies to, so the retry after a client timeout (the script may
-        // have run) cannot apply it twice.
-        operationId ??= leaseId is null ? Guid.NewGuid().ToString("N") : null;
-        var keyName = _names.Key(id);
-        RedisKey[] keys = [keyName, _names.Ring, _names.Cool, _names.Leases, operationId is null ? keyName : _names.Operation(operationId)];
-        string? member = leaseId is { } l ? RedisPoolKeys.LeaseMember(l, id) : null;
-        long? markerTtl = operationId is null ? null : (long)_redisOptions.LeaseTimeout.TotalMilliseconds;
-        var seen = _cache.TryGetValue(id, out var cached) ? cached : null;
-        var before = seen?.State ?? KeyState.Empty;
-        long version = seen?.Version ?? -1;
-        var now = RedisNow();
-        bool reregistered = false;
-        for (int attempt = 0; attempt < MaxWriteAttempts; attempt++)
-        {
-            var after = change(before, now);
-            var args = RedisStateCodec.WriteArgs(id, version, before, after, member, markerTtl);
-            var r = (RedisResult[])Eval(RedisScripts.Write, keys, args, "report", TimeoutRetries)!;
-            long code = (long)r[0];
-            long nowMs = (long)r[3];
-            ObserveClock(nowMs);
-            switch (code)
-            {
-                case 1:
-                    _cache[id] = new RedisVersionedState(after, (long)r[2]);
-                    return RedisWriteStatus.Applied;
-                case 2:
-                    // Applied before (a retry after a client timeout may land here): this process's view is unknown now.
-                    _cache.TryRemove(id, out _);
-                    return RedisWriteStatus.Duplicate;
-                case 3 when !reregistered:
-                    Log.Reregistering(_logger, _redisOptions.PoolName);
-                    Register();
-                    reregistered = true;
-                    before = KeyState.Empty;
-                    version = -1;
-                    break;
-                case 3:
-                    throw new RedisKeyPoolUnavailableException($"Key {id} of pool '{_redisOptions.PoolName}' disappeared from Redis right after registration.");
-                default:
-                    before = RedisStateCodec.Parse(id, (string?)r[1]);
-                    version = (long)r[2];
-                    _cache[id] = new RedisVersionedState(before, version);
-                    break;
-            }
-
-            now = RedisStateCodec.Time(nowMs);
-        }
-
-        throw new RedisKeyPoolUnavailableException($"Key {id} of pool '{_redisOptions.PoolName}': {MaxWriteAttempts} conflicting writes in a row.");
-    }
-
     private void Enabled(string id, string why)
     {
         var notices = new KeyNotices();

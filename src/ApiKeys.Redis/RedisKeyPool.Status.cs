@@ -17,7 +17,7 @@ public sealed partial class RedisKeyPool
                 throw Unavailable("status", null);
             }
 
-            return RedisStatusReader.ReadAsync(_redis.GetDatabase(), _names, _keys, includeOthers: false, model, _options.MaxLeasesPerKey)
+            return RedisStatusReader.ReadAsync(_redis.GetDatabase(), _names, _keys, includeOthers: false, model, _options.MaxLeasesPerKey, ClockSkewMs())
                 .GetAwaiter().GetResult();
         }
         catch (Exception e) when (IsOutage(e) || e is RedisKeyPoolUnavailableException)
@@ -35,5 +35,6 @@ public sealed partial class RedisKeyPool
     /// <param name="model">Also say whether each key can serve this model.</param>
     /// <param name="includeOthers">Also list ids other processes registered in the pool (shown by id).</param>
     public Task<IReadOnlyList<KeyStatus>> GetStatusesAsync(string? model = null, bool includeOthers = false) =>
-        RedisStatusReader.ReadAsync(_redis.GetDatabase(), _names, _keys, includeOthers, string.IsNullOrEmpty(model) ? null : model, _options.MaxLeasesPerKey);
+        RedisStatusReader.ReadAsync(_redis.GetDatabase(), _names, _keys, includeOthers, string.IsNullOrEmpty(model) ? null : model,
+            _options.MaxLeasesPerKey, ClockSkewMs());
 }

@@ -233,6 +233,7 @@ public sealed partial class RedisKeyPool : IKeyPool, IDisposable
             RedisStateCodec.AddRegisterArgs(args, key.Id, state, key.Project ?? state.LearnedProject, held: !key.Disabled);
         }
 
+        args.Add(ClockSkewMs());
         var result = Eval(RedisScripts.Register, [_names.Ids, _held, _names.Ring, _names.Cool, _names.Sequence], [.. args], "register");
         ObserveClock((long)result);
         _cache.Clear();
@@ -241,6 +242,14 @@ public sealed partial class RedisKeyPool : IKeyPool, IDisposable
 
     /// <summary>Redis's clock as this process estimates it: the last reading plus the local time elapsed since.</summary>
     private DateTimeOffset RedisNow() => _time.GetUtcNow().AddMilliseconds(Volatile.Read(ref _clockOffsetMs));
+
+    /// <summary>
+    /// How far the pool's <see cref="TimeProvider"/> is from the system clock, in ms, added to Redis's clock by every script:
+    /// 0 with <see cref="TimeProvider.System"/>; a test's fake clock moves the pool's time with it.
+    /// </summary>
+    private long ClockSkewMs() => ReferenceEquals(_time, TimeProvider.System)
+        ? 0
+        : _time.GetUtcNow().ToUnixTimeMilliseconds() - TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
 
     private void ObserveClock(long redisNowMs) =>
         Volatile.Write(ref _clockOffsetMs, redisNowMs - _time.GetUtcNow().ToUnixTimeMilliseconds());

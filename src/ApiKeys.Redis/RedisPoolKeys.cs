@@ -20,6 +20,7 @@ internal sealed class RedisPoolKeys
         Cool = Root + "cool";
         Leases = Root + "leases";
         Sequence = Root + "seq";
+        Late = Root + "late";
     }
 
     /// <summary><c>apikeys:{pool}:</c></summary>
@@ -42,6 +43,9 @@ internal sealed class RedisPoolKeys
 
     /// <summary>Sorted set: leases in flight (<c>leaseId|keyId</c>), scored by when they are reclaimed.</summary>
     public RedisKey Leases { get; }
+
+    /// <summary>Sorted set: leases that timed out (<c>leaseId|keyId</c>), scored by when, kept for a lease timeout: a late report still counts once.</summary>
+    public RedisKey Late { get; }
 
     /// <summary>String: the lease id counter.</summary>
     public RedisKey Sequence { get; }

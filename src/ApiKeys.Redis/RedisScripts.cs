@@ -14,7 +14,7 @@ internal static class RedisScripts
 {
     private const string Now = """
         local t = redis.call('TIME')
-        local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+        local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + tonumber(ARGV[#ARGV])
 
         """;
 
@@ -36,7 +36,8 @@ internal static class RedisScripts
         """;
 
     /// <summary>
-    /// KEYS: ring, cool, leases, held, seq. ARGV: key prefix, model ('' none), cap (0 none), lease timeout ms.
+    /// KEYS: ring, cool, leases, held, seq, late. ARGV: key prefix, model ('' none), cap (0 none), lease timeout ms, clock skew ms.
+    /// A lease that timed out goes to 'late' (scored by when), so its report, if it ever comes, still counts once.
     /// Returns {1, id, leaseId, now} | {0, busy, earliest ms or -1, now} | {-1, 0, 0, now} when the pool is not registered.
     /// A pick for no model prefers keys with no cooldown for any model ('mu', the last one's end, past); a key cooling
     /// for some model is handed out only when no such key is left, and then goes to the end of the ring.
@@ -45,9 +46,11 @@ internal static class RedisScripts
         if redis.call('EXISTS', KEYS[4]) == 0 then return {-1, 0, 0, now} end
         local prefix = ARGV[1]
         -- Leases whose process never reported (it crashed) stop counting after the lease timeout.
+        redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', now - tonumber(ARGV[4]))
         local stale = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now, 'LIMIT', 0, 32)
         for _, m in ipairs(stale) do
           redis.call('ZREM', KEYS[3], m)
+          redis.call('ZADD', KEYS[6], now, m)
           local k = prefix .. string.match(m, '|(.+)$')
           if tonumber(redis.call('HGET', k, 'inflight') or '0') > 0 then redis.call('HINCRBY', k, 'inflight', -1) end
         end
@@ -113,20 +116,29 @@ internal static class RedisScripts
 
     /// <summary>
     /// Compare-and-set of one key's state, with the report of a lease (counted once: the lease's entry goes with the first report).
-    /// KEYS: key hash, ring, cool, leases, operation marker. ARGV: id, expected version ('' unknown), json, until ms (0 none),
-    /// disabled (0/1), lease member ('' none), operation marker ttl ms ('' none), the last model cooldown's end ms (0 none),
-    /// n models to delete, the models to delete, then (model, until ms or -1) pairs.
-    /// Returns {1, nil, version, now} | {0, json, version, now} on a version conflict (nothing changed) |
-    /// {2, nil, 0, now} when the lease or operation was already applied (or the lease timed out) | {3, nil, 0, now} when the key is not registered.
+    /// KEYS: key hash, ring, cool, leases, operation marker, late leases. ARGV: id, expected version ('' unknown), json, until ms
+    /// (0 none), disabled (0/1), lease member ('' none), operation marker ttl ms ('' none), the last model cooldown's end ms
+    /// (0 none), n models to delete, the models to delete, then (model, until ms or -1) pairs, then the clock skew ms.
+    /// Returns {1, nil, version, now, late (1: the lease had timed out; counted all the same)} | {0, json, version, now, 0}
+    /// on a version conflict (nothing changed) | {2, nil, 0, now, 0} when the lease or operation was already applied |
+    /// {3, nil, 0, now, 0} when the key is not registered.
     /// </summary>
     public static readonly RedisScript Write = new(Now + Place + """
         local k = KEYS[1]
         local member = ARGV[6]
-        if member ~= '' and not redis.call('ZSCORE', KEYS[4], member) then return {2, false, 0, now} end
-        if ARGV[7] ~= '' and redis.call('EXISTS', KEYS[5]) == 1 then return {2, false, 0, now} end
+        local late = 0
+        if member ~= '' and not redis.call('ZSCORE', KEYS[4], member) then
+          if redis.call('ZREM', KEYS[6], member) == 0 then return {2, false, 0, now, 0} end
+          late = 1
+          member = ''
+        end
+        if ARGV[7] ~= '' and redis.call('EXISTS', KEYS[5]) == 1 then return {2, false, 0, now, 0} end
         local ver = redis.call('HGET', k, 'ver')
-        if not ver then return {3, false, 0, now} end
-        if ver ~= ARGV[2] then return {0, redis.call('HGET', k, 'json'), tonumber(ver), now} end
+        if not ver then return {3, false, 0, now, 0} end
+        if ver ~= ARGV[2] then
+          if late == 1 then redis.call('ZADD', KEYS[6], now, ARGV[6]) end
+          return {0, redis.call('HGET', k, 'json'), tonumber(ver), now, 0}
+        end
         if member ~= '' then
           redis.call('ZREM', KEYS[4], member)
           if tonumber(redis.call('HGET', k, 'inflight') or '0') > 0 then redis.call('HINCRBY', k, 'inflight', -1) end
@@ -139,12 +151,12 @@ internal static class RedisScripts
           redis.call('HDEL', k, 'm:' .. ARGV[i])
           i = i + 1
         end
-        while i < #ARGV do
+        while i < #ARGV - 1 do
           redis.call('HSET', k, 'm:' .. ARGV[i], ARGV[i + 1])
           i = i + 2
         end
         place(k, ARGV[1], tonumber(ARGV[4]), ARGV[5], KEYS[2], KEYS[3], now)
-        return {1, false, nv, now}
+        return {1, false, nv, now, late}
         """);
 
     /// <summary>
@@ -167,7 +179,7 @@ internal static class RedisScripts
         -- Lease ids start from the clock, so ids handed out before a restart without persistence are never reused.
         redis.call('SET', KEYS[5], string.format('%d', now * 1000), 'NX')
         local i = 3
-        while i <= #ARGV do
+        while i < #ARGV do
           local id = ARGV[i]
           local k = ARGV[1] .. id
           local nm = tonumber(ARGV[i + 7])

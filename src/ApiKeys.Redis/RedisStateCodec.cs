@@ -60,7 +60,7 @@ internal static class RedisStateCodec
     public static DateTimeOffset Time(long unixMs) => DateTimeOffset.FromUnixTimeMilliseconds(unixMs);
 
     /// <summary>The arguments of <see cref="RedisScripts.Write"/>.</summary>
-    public static RedisValue[] WriteArgs(string id, long expected, KeyState before, KeyState after, string? leaseMember, long? markerTtlMs)
+    public static RedisValue[] WriteArgs(string id, long expected, KeyState before, KeyState after, string? leaseMember, long? markerTtlMs, long skewMs)
     {
         var args = new List<RedisValue>(10 + (2 * after.Models.Count) + before.Models.Count)
         {
@@ -83,6 +83,7 @@ internal static class RedisStateCodec
             args.Add(ModelUntil(block));
         }
 
+        args.Add(skewMs);
         return [.. args];
     }
 

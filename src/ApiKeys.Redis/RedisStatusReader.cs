@@ -12,7 +12,7 @@ internal static class RedisStatusReader
 
     /// <summary>The statuses of <paramref name="local"/> keys, then (when <paramref name="includeOthers"/>) of every other id registered in the pool.</summary>
     public static async Task<IReadOnlyList<KeyStatus>> ReadAsync(IDatabase db, RedisPoolKeys names, IReadOnlyList<ApiKey> local, bool includeOthers,
-        string? model, int? cap)
+        string? model, int? cap, long skewMs = 0)
     {
         var ids = new List<(string Id, ApiKey? Key)>(local.Select(k => (k.Id, (ApiKey?)k)));
         if (includeOthers)
@@ -24,7 +24,7 @@ internal static class RedisStatusReader
 
         var nowTask = db.ScriptEvaluateAsync(Clock);
         var reads = ids.Select(e => db.HashGetAsync(names.Key(e.Id), Fields)).ToList();
-        var now = RedisStateCodec.Time((long)await nowTask.ConfigureAwait(false));
+        var now = RedisStateCodec.Time((long)await nowTask.ConfigureAwait(false) + skewMs);
         var result = new List<KeyStatus>(ids.Count);
         for (int i = 0; i < ids.Count; i++)
         {
