@@ -177,10 +177,7 @@ public sealed partial class RedisKeyPool
         }
     }
 
-    private RedisKey[] AcquireKeys() => [_names.Ring, _names.Cool, _names.Leases, _held, _names.Sequence, _names.Late];
-
-    private RedisValue[] AcquireArgs(string? model) =>
-        [_names.KeyPrefix, model ?? "", _options.MaxLeasesPerKey ?? 0, (long)_redisOptions.LeaseTimeout.TotalMilliseconds, ClockSkewMs()];
+    private RedisKey[] AcquireKeys() => [_names.Ring, _names.Cool, _names.Leases, _held, _names.Sequence, _names.Late, _names.Guard];
 
     /// <summary>Turns the acquire script's answer into a lease or a reason; null when the pool must be registered again.</summary>
     private RedisPick? Parse(RedisResult result, string? model)
@@ -196,6 +193,11 @@ public sealed partial class RedisKeyPool
         }
 
         AnnounceRestored(now);
+        if (code == 2)
+        {
+            // The environment-fault guard says back off (some process saw half the keys fail alike).
+            return new RedisPick(null, RedisStateCodec.Time((long)r[2]), NoKeyReason.EnvironmentFault, now);
+        }
 
         if (code == 1)
         {
@@ -209,6 +211,11 @@ public sealed partial class RedisKeyPool
             }
 
             var key = _keys[slot];
+            if (r.Length > 4)
+            {
+                LimitsReached(id, model, r);
+            }
+
             return new RedisPick(_leases.Create(key, model, leaseId), null, NoKeyReason.Cooling, now);
         }
 

@@ -74,12 +74,27 @@ public sealed partial class RedisKeyPool
         KeyTransition transition = default;
         var before = KeyState.Empty;
         DateTimeOffset at = default;
+        var applied = outcome;
+        GuardVerdict? verdict = null;
         var status = Change(id, (state, now) =>
         {
             before = state;
             at = now;
             double jitter = outcome.Failure is null ? 0.5 : NextJitter();
             transition = KeyStatePolicy.Apply(state, outcome, now, _options, jitter);
+            // The guard hears of a failure once: a write retried on a newer state replaces its entry (the time an excuse
+            // after the fact checks is the write's), unless the guard already said excuse.
+            if (verdict is not { Excuse: true })
+            {
+                verdict = ThroughGuard(id, state, outcome, transition, now, verdict?.Entry) ?? verdict;
+            }
+
+            if (verdict is { Excuse: true })
+            {
+                applied = KeyOutcome.Excused(outcome.Failure!, outcome.Model);
+                transition = KeyStatePolicy.Apply(state, applied, now, _options, jitter);
+            }
+
             return transition.State;
         }, leaseId);
 
@@ -90,7 +105,12 @@ public sealed partial class RedisKeyPool
         }
 
         var notices = new KeyNotices();
-        notices.AddOutcome(id, MaskOf(id), before, transition, outcome, at, _options.AlertAfterConsecutiveFailures);
+        notices.AddOutcome(id, MaskOf(id), before, transition, applied, at, _options.AlertAfterConsecutiveFailures);
+        if (verdict is { Entries.Count: > 0 })
+        {
+            notices.AddEnvironmentFault(verdict.Kind, Excuse(verdict, id), verdict.Until);
+        }
+
         if (transition.ProjectWide)
         {
             try

@@ -21,6 +21,7 @@ internal sealed class RedisPoolKeys
         Leases = Root + "leases";
         Sequence = Root + "seq";
         Late = Root + "late";
+        Guard = Root + "guard";
     }
 
     /// <summary><c>apikeys:{pool}:</c></summary>
@@ -46,6 +47,12 @@ internal sealed class RedisPoolKeys
 
     /// <summary>Sorted set: leases that timed out (<c>leaseId|keyId</c>), scored by when, kept for a lease timeout: a late report still counts once.</summary>
     public RedisKey Late { get; }
+
+    /// <summary>Hash: the environment-fault guard's ends (unix ms, Redis clock): <c>backoff</c>, and <c>t:&lt;kind&gt;</c> per failure kind.</summary>
+    public RedisKey Guard { get; }
+
+    /// <summary>Sorted set: the guard's recent failures of one kind that took a key out, scored by when.</summary>
+    public RedisKey GuardLog(string kind) => Root + "guard:" + kind;
 
     /// <summary>String: the lease id counter.</summary>
     public RedisKey Sequence { get; }

@@ -10,9 +10,9 @@ namespace ApiKeys.Redis;
 /// Redis Cluster runs them on one node). They run by SHA1 and are sent whole only when the server does not know them (<see cref="RedisScript"/>), so a restart or
 /// <c>SCRIPT FLUSH</c> cannot make one unknown.
 /// </remarks>
-internal static class RedisScripts
+internal static partial class RedisScripts
 {
-    private const string Now = """
+    internal const string Now = """
         local t = redis.call('TIME')
         local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + tonumber(ARGV[#ARGV])
 
@@ -36,14 +36,18 @@ internal static class RedisScripts
         """;
 
     /// <summary>
-    /// KEYS: ring, cool, leases, held, seq, late. ARGV: key prefix, model ('' none), cap (0 none), lease timeout ms, clock skew ms.
+    /// KEYS: ring, cool, leases, held, seq, late, guard. ARGV: key prefix, model ('' none), cap (0 none), lease timeout ms,
+    /// n request limits, per limit (model or '' for every model, per minute or 0, per day or 0, the next day's start ms), clock skew ms.
     /// A lease that timed out goes to 'late' (scored by when), so its report, if it ever comes, still counts once.
-    /// Returns {1, id, leaseId, now} | {0, busy, earliest ms or -1, now} | {-1, 0, 0, now} when the pool is not registered.
+    /// Returns {1, id, leaseId, now, (limit index, until ms)...: the limits this lease reached} | {0, busy, earliest ms or -1, now}
+    /// | {2, 0, back-off end ms, now} while the environment-fault guard says back off | {-1, 0, 0, now} when the pool is not registered.
     /// A pick for no model prefers keys with no cooldown for any model ('mu', the last one's end, past); a key cooling
     /// for some model is handed out only when no such key is left, and then goes to the end of the ring.
     /// </summary>
     public static readonly RedisScript Acquire = new(Now + """
         if redis.call('EXISTS', KEYS[4]) == 0 then return {-1, 0, 0, now} end
+        local backoff = tonumber(redis.call('HGET', KEYS[7], 'backoff') or '0')
+        if backoff > now then return {2, 0, backoff, now} end
         local prefix = ARGV[1]
         -- Leases whose process never reported (it crashed) stop counting after the lease timeout.
         redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', now - tonumber(ARGV[4]))
@@ -64,16 +68,57 @@ internal static class RedisScripts
             redis.call('HSET', k, 'where', 'r')
           end
         end
+        local function count(k, id, answer)
+          for li = 1, tonumber(ARGV[5]) do
+            local j = 2 + 4 * li
+            local name, pm, pd = ARGV[j], tonumber(ARGV[j + 1]), tonumber(ARGV[j + 2])
+            local untilms = -1
+            if pm > 0 then
+              local f = redis.call('HMGET', k, 'lms:' .. name, 'lmc:' .. name)
+              local s, c = tonumber(f[1] or '-1'), tonumber(f[2] or '0')
+              if s < 0 or now >= s + 60000 then s, c = now, 0 end
+              c = c + 1
+              redis.call('HSET', k, 'lms:' .. name, s, 'lmc:' .. name, c)
+              if c >= pm then untilms = s + 60000 end
+            end
+            if pd > 0 then
+              local f = redis.call('HMGET', k, 'lde:' .. name, 'ldc:' .. name)
+              local e, c = tonumber(f[1] or '-1'), tonumber(f[2] or '0')
+              if now >= e then e, c = tonumber(ARGV[j + 3]), 0 end
+              c = c + 1
+              redis.call('HSET', k, 'lde:' .. name, e, 'ldc:' .. name, c)
+              if c >= pd and e > untilms then untilms = e end
+            end
+            if untilms > 0 then
+              -- The key steps aside at once for every process; the report that follows writes the same cooldown into its state.
+              if name == '' then
+                redis.call('ZADD', KEYS[2], 'GT', untilms, id)
+                if redis.call('HGET', k, 'where') == 'r' then
+                  redis.call('LREM', KEYS[1], 0, id)
+                  redis.call('HSET', k, 'where', 'c')
+                end
+              else
+                local u = tonumber(redis.call('HGET', k, 'm:' .. name) or '0')
+                if u >= 0 and u < untilms then redis.call('HSET', k, 'm:' .. name, untilms) end
+              end
+              answer[#answer + 1] = li
+              answer[#answer + 1] = untilms
+            end
+          end
+        end
         local model = ARGV[2]
         local mfield = 'm:' .. model
         local cap = tonumber(ARGV[3])
         local busy = 0
         local earliest = -1
         local function take(id)
-          redis.call('HINCRBY', prefix .. id, 'inflight', 1)
+          local k = prefix .. id
+          redis.call('HINCRBY', k, 'inflight', 1)
           local lease = redis.call('INCR', KEYS[5])
           redis.call('ZADD', KEYS[3], now + tonumber(ARGV[4]), string.format('%d', lease) .. '|' .. id)
-          return {1, id, lease, now}
+          local answer = {1, id, lease, now}
+          if ARGV[5] ~= '0' then count(k, id, answer) end
+          return answer
         end
         local fallback = nil
         local n = redis.call('LLEN', KEYS[1])

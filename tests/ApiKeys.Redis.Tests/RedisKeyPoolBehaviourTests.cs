@@ -36,15 +36,6 @@ public sealed class RedisKeyPoolBehaviourTests : KeyPoolBehaviourTests, IClassFi
 
     protected override void Advance(TimeSpan by) => _time.Advance(by);
 
-    private const string NotYet = "Redis parity (issue 10 item 4), not done yet: ";
-
-    [Fact(Skip = NotYet + "no environment-fault guard shared through Redis.")]
-    public override void EnvironmentFault_HalfTheKeysFailAlike_NoKeyTakenOutAndCallersBackOff() =>
-        base.EnvironmentFault_HalfTheKeysFailAlike_NoKeyTakenOutAndCallersBackOff();
-
-    [Fact(Skip = NotYet + "no request limits shared through Redis.")]
-    public override void RequestLimit_Reached_KeyStepsAsideUntilItsWindowEnds() => base.RequestLimit_Reached_KeyStepsAsideUntilItsWindowEnds();
-
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
