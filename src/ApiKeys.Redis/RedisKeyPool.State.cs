@@ -71,6 +71,12 @@ public sealed partial class RedisKeyPool
             outcome = outcome.RedactedWith(Redactor);
         }
 
+        if (outcome.IsSuccess && leaseId is { } lease && SucceedPlain(id, lease) is { } counted)
+        {
+            _notifier.RecordOutcome(outcome);
+            return counted;
+        }
+
         KeyTransition transition = default;
         var before = KeyState.Empty;
         DateTimeOffset at = default;

@@ -26,6 +26,40 @@ public sealed partial class RedisKeyPool
         throw write.TooManyConflicts();
     }
 
+    /// <summary>
+    /// A lease's success, counted in the key's hash when the key's state is plain (<see cref="RedisScripts.Success"/>: no new
+    /// state, no JSON either way); null when it is not, and the caller writes a new state.
+    /// </summary>
+    private RedisWriteStatus? SucceedPlain(string id, long leaseId)
+    {
+        var args = new RedisValue[] { RedisPoolKeys.LeaseMember(leaseId, id), ClockSkewMs() };
+        var r = (RedisResult[])Eval(RedisScripts.Success, [_names.Key(id), _names.Leases, _names.Late], args, "report", TimeoutRetries)!;
+        ObserveClock((long)r[1]);
+        long code = (long)r[0];
+        if (code is 0 or 2)
+        {
+            return code == 0 ? null : RedisWriteStatus.Duplicate;
+        }
+
+        if (code == 3)
+        {
+            Log.LateReport(_logger, id, leaseId, _redisOptions.LeaseTimeout);
+        }
+
+        // The last state seen counts this success too (it seeds Redis again after a restart without persistence); the next
+        // write takes it off the hash's count with the others this state includes.
+        var at = RedisStateCodec.Time((long)r[1]);
+        while (_cache.TryGetValue(id, out var seen) && !_cache.TryUpdate(id, seen with
+        {
+            State = seen.State with { TotalSuccesses = seen.State.TotalSuccesses + 1, LastUsed = at },
+            Folded = seen.Folded + 1,
+        }, seen))
+        {
+        }
+
+        return RedisWriteStatus.Applied;
+    }
+
     /// <summary>One compare-and-set of a key's state in progress: its arguments, and what each answer of the script means.</summary>
     private sealed class StateWrite
     {
@@ -38,6 +72,7 @@ public sealed partial class RedisKeyPool
         private KeyState _before;
         private KeyState _after = KeyState.Empty;
         private long _version;
+        private long _folded;
         private DateTimeOffset _now;
         private bool _reregistered;
 
@@ -48,6 +83,7 @@ public sealed partial class RedisKeyPool
             var seen = pool._cache.TryGetValue(id, out var cached) ? cached : null;
             _before = seen?.State ?? KeyState.Empty;
             _version = seen?.Version ?? -1;
+            _folded = seen?.Folded ?? 0;
             _now = pool.RedisNow();
             Keys = [pool._names.Key(id), pool._names.Ring, pool._names.Cool, pool._names.Leases, pool._names.Key(id), pool._names.Late];
             // A write with no lease still says what it applies to, so the retry after a client timeout (the script may
@@ -64,7 +100,7 @@ public sealed partial class RedisKeyPool
         public RedisValue[] NextArgs()
         {
             _after = _change(_before, _now);
-            return RedisStateCodec.WriteArgs(_id, _version, _before, _after, _member, _markerTtl, _pool.ClockSkewMs());
+            return RedisStateCodec.WriteArgs(_id, _version, _before, _after, _member, _markerTtl, _folded, _pool.ClockSkewMs());
         }
 
         /// <summary>What the script answered: the write's status, or null to write again (a conflict, or the pool registered again).</summary>
@@ -93,14 +129,15 @@ public sealed partial class RedisKeyPool
                 case 3 when !_reregistered:
                     Log.Reregistering(_pool._logger, _pool._redisOptions.PoolName);
                     _pool.Register();
-                    (_reregistered, _before, _version) = (true, KeyState.Empty, -1);
+                    (_reregistered, _before, _version, _folded) = (true, KeyState.Empty, -1, 0);
                     break;
                 case 3:
                     throw new RedisKeyPoolUnavailableException($"Key {_id} of pool '{_pool._redisOptions.PoolName}' disappeared from Redis right after registration.");
                 default:
-                    _before = RedisStateCodec.Parse(_id, (string?)r[1]);
+                    _folded = (long)r[5];
+                    _before = RedisStateCodec.Fold(RedisStateCodec.Parse(_id, (string?)r[1]), _folded, (long)r[6]);
                     _version = (long)r[2];
-                    _pool._cache[_id] = new RedisVersionedState(_before, _version);
+                    _pool._cache[_id] = new RedisVersionedState(_before, _version, _folded);
                     _pool.WatchCooldowns(_id, _before);
                     break;
             }

@@ -163,8 +163,9 @@ internal static partial class RedisScripts
     /// Compare-and-set of one key's state, with the report of a lease (counted once: the lease's entry goes with the first report).
     /// KEYS: key hash, ring, cool, leases, operation marker, late leases. ARGV: id, expected version ('' unknown), json, until ms
     /// (0 none), disabled (0/1), lease member ('' none), operation marker ttl ms ('' none), the last model cooldown's end ms
-    /// (0 none), n models to delete, the models to delete, then (model, until ms or -1) pairs, then the clock skew ms.
-    /// Returns {1, nil, version, now, late (1: the lease had timed out; counted all the same)} | {0, json, version, now, 0}
+    /// (0 none), the successes counted outside the json that this json includes (taken off 's'), plain (1: a success only
+    /// counts, see <see cref="Success"/>), n models to delete, the models to delete, then (model, until ms or -1) pairs, then the clock skew ms.
+    /// Returns {1, nil, version, now, late (1: the lease had timed out; counted all the same)} | {0, json, version, now, 0, s, lu}
     /// on a version conflict (nothing changed) | {2, nil, 0, now, 0} when the lease or operation was already applied |
     /// {3, nil, 0, now, 0} when the key is not registered.
     /// </summary>
@@ -182,7 +183,8 @@ internal static partial class RedisScripts
         if not ver then return {3, false, 0, now, 0} end
         if ver ~= ARGV[2] then
           if late == 1 then redis.call('ZADD', KEYS[6], now, ARGV[6]) end
-          return {0, redis.call('HGET', k, 'json'), tonumber(ver), now, 0}
+          local f = redis.call('HMGET', k, 'json', 's', 'lu')
+          return {0, f[1], tonumber(ver), now, 0, tonumber(f[2] or '0'), tonumber(f[3] or '0')}
         end
         if member ~= '' then
           redis.call('ZREM', KEYS[4], member)
@@ -190,9 +192,10 @@ internal static partial class RedisScripts
         end
         if ARGV[7] ~= '' then redis.call('SET', KEYS[5], '1', 'PX', ARGV[7]) end
         local nv = tonumber(ver) + 1
-        redis.call('HSET', k, 'json', ARGV[3], 'ver', nv, 'mu', ARGV[8])
-        local i = 10
-        for j = 1, tonumber(ARGV[9]) do
+        redis.call('HSET', k, 'json', ARGV[3], 'ver', nv, 'mu', ARGV[8], 'plain', ARGV[10])
+        if ARGV[9] ~= '0' then redis.call('HINCRBY', k, 's', -tonumber(ARGV[9])) end
+        local i = 12
+        for j = 1, tonumber(ARGV[11]) do
           redis.call('HDEL', k, 'm:' .. ARGV[i])
           i = i + 1
         end
@@ -231,7 +234,7 @@ internal static partial class RedisScripts
           redis.call('SADD', KEYS[1], id)
           if ARGV[i + 5] == '1' then redis.call('SADD', KEYS[2], id) end
           if redis.call('HEXISTS', k, 'ver') == 0 then
-            redis.call('HSET', k, 'json', ARGV[i + 1], 'ver', 1, 'inflight', 0, 'mu', ARGV[i + 6])
+            redis.call('HSET', k, 'json', ARGV[i + 1], 'ver', 1, 'inflight', 0, 'mu', ARGV[i + 6], 'plain', '0')
             for j = 0, nm - 1 do
               redis.call('HSET', k, 'm:' .. ARGV[i + 8 + 2 * j], ARGV[i + 9 + 2 * j])
             end

@@ -8,7 +8,7 @@ namespace ApiKeys.Redis;
 internal static class RedisStatusReader
 {
     private const string Clock = "local t = redis.call('TIME') return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)";
-    private static readonly RedisValue[] Fields = ["json", "inflight", "project"];
+    private static readonly RedisValue[] Fields = ["json", "inflight", "project", "s", "lu"];
 
     /// <summary>The statuses of <paramref name="local"/> keys, then (when <paramref name="includeOthers"/>) of every other id registered in the pool.</summary>
     public static async Task<IReadOnlyList<KeyStatus>> ReadAsync(IDatabase db, RedisPoolKeys names, IReadOnlyList<ApiKey> local, bool includeOthers,
@@ -30,7 +30,7 @@ internal static class RedisStatusReader
         {
             var values = await reads[i].ConfigureAwait(false);
             var (id, key) = ids[i];
-            var state = RedisStateCodec.Parse(id, (string?)values[0]);
+            var state = RedisStateCodec.Fold(RedisStateCodec.Parse(id, (string?)values[0]), (long?)values[3] ?? 0, (long?)values[4] ?? 0);
             int inflight = values[1].IsNull ? 0 : (int)values[1];
             string? project = key?.Project ?? (string?)values[2] ?? state.LearnedProject;
             result.Add(KeyStatus.Create(id, key, project, state, inflight, i + 1, now, model, cap));
