@@ -84,8 +84,7 @@ public sealed partial class RedisKeyPool
         GuardVerdict? verdict = null;
         var status = Change(id, (state, now) =>
         {
-            before = state;
-            at = now;
+            (before, at) = (state, now);
             double jitter = outcome.Failure is null ? 0.5 : NextJitter();
             transition = KeyStatePolicy.Apply(state, outcome, now, _options, jitter);
             // The guard hears of a failure once: a write retried on a newer state replaces its entry (the time an excuse
@@ -119,20 +118,25 @@ public sealed partial class RedisKeyPool
 
         if (transition.ProjectWide)
         {
-            try
-            {
-                ApplyToProject(id, transition, failure.Kind, notices);
-            }
-            catch (RedisKeyPoolUnavailableException e)
-            {
-                // The key's own outcome is in Redis: report it applied (a fallback must not apply it a second time);
-                // only the siblings' cooldown is lost, and they will earn their own 429s.
-                Log.ReportLost(_logger, id, leaseId ?? 0, e.InnerException?.GetType().Name ?? "project cooldown");
-            }
+            ApplyToProject(id, transition, failure.Kind, notices, leaseId);
         }
 
         _notifier.Publish(notices);
         return status;
+    }
+
+    private void ApplyToProject(string id, KeyTransition transition, FailureKind kind, KeyNotices notices, long? leaseId)
+    {
+        try
+        {
+            ApplyToProject(id, transition, kind, notices);
+        }
+        catch (RedisKeyPoolUnavailableException e)
+        {
+            // The key's own outcome is in Redis: report it applied (a fallback must not apply it a second time);
+            // only the siblings' cooldown is lost, and they will earn their own 429s.
+            Log.ReportLost(_logger, id, leaseId ?? 0, e.InnerException?.GetType().Name ?? "project cooldown");
+        }
     }
 
     /// <summary>Cools or disables every other key of the key's project (configured here, registered by any process, or learned from an error).</summary>
