@@ -27,7 +27,7 @@ public sealed partial class RedisKeyPool
         string entry = string.Join('\n', Guid.NewGuid().ToString("N"), id, project,
             now.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture), RedisStateCodec.Serialize(id, excused));
         RedisValue[] args = [_names.KeyPrefix, kind, (long)_options.EnvironmentFaultWindow.TotalMilliseconds, _options.EnvironmentFaultMinKeys,
-            entry, replaces ?? "", ClockSkewMs()];
+            entry, replaces ?? "", ClockArg()];
         // The entry names itself (a unique op), so a retry after a timeout records it once.
         var r = (RedisResult[])Eval(RedisScripts.Guard, [_names.Guard, _names.GuardLog(kind), _names.Ring], args, "guard", TimeoutRetries)!;
         ObserveClock((long)r[1]);

@@ -32,7 +32,7 @@ public sealed partial class RedisKeyPool
             args[8 + (4 * i)] = limits[i].PerDay is null ? 0 : NextDayMs();
         }
 
-        args[^1] = ClockSkewMs();
+        args[^1] = ClockArg();
         return args;
     }
 

@@ -17,7 +17,7 @@ public sealed partial class RedisKeyPool
                 throw Unavailable("status", null);
             }
 
-            return RedisStatusReader.ReadAsync(_redis.GetDatabase(), _names, _keys, includeOthers: false, model, _options.MaxLeasesPerKey, ClockSkewMs())
+            return RedisStatusReader.ReadAsync(_redis.GetDatabase(), _names, _keys, includeOthers: false, model, _options.MaxLeasesPerKey, ClockArg())
                 .GetAwaiter().GetResult();
         }
         catch (Exception e) when (IsOutage(e) || e is RedisKeyPoolUnavailableException)
@@ -36,5 +36,5 @@ public sealed partial class RedisKeyPool
     /// <param name="includeOthers">Also list ids other processes registered in the pool (shown by id).</param>
     public Task<IReadOnlyList<KeyStatus>> GetStatusesAsync(string? model = null, bool includeOthers = false) =>
         RedisStatusReader.ReadAsync(_redis.GetDatabase(), _names, _keys, includeOthers, string.IsNullOrEmpty(model) ? null : model,
-            _options.MaxLeasesPerKey, ClockSkewMs());
+            _options.MaxLeasesPerKey, ClockArg());
 }

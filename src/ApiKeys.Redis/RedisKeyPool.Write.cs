@@ -32,7 +32,7 @@ public sealed partial class RedisKeyPool
     /// </summary>
     private RedisWriteStatus? SucceedPlain(string id, long leaseId)
     {
-        var args = new RedisValue[] { RedisPoolKeys.LeaseMember(leaseId, id), ClockSkewMs() };
+        var args = new RedisValue[] { RedisPoolKeys.LeaseMember(leaseId, id), ClockArg() };
         var r = (RedisResult[])Eval(RedisScripts.Success, [_names.Key(id), _names.Leases, _names.Late], args, "report", TimeoutRetries)!;
         ObserveClock((long)r[1]);
         long code = (long)r[0];
@@ -100,7 +100,7 @@ public sealed partial class RedisKeyPool
         public RedisValue[] NextArgs()
         {
             _after = _change(_before, _now);
-            return RedisStateCodec.WriteArgs(_id, _version, _before, _after, _member, _markerTtl, _folded, _pool.ClockSkewMs());
+            return RedisStateCodec.WriteArgs(_id, _version, _before, _after, _member, _markerTtl, _folded, _pool.ClockArg());
         }
 
         /// <summary>What the script answered: the write's status, or null to write again (a conflict, or the pool registered again).</summary>

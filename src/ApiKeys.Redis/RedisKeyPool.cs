@@ -233,7 +233,7 @@ public sealed partial class RedisKeyPool : IKeyPool, IDisposable
             RedisStateCodec.AddRegisterArgs(args, key.Id, state, key.Project ?? state.LearnedProject, held: !key.Disabled);
         }
 
-        args.Add(ClockSkewMs());
+        args.Add(ClockArg());
         var result = Eval(RedisScripts.Register, [_names.Ids, _held, _names.Ring, _names.Cool, _names.Sequence], [.. args], "register");
         ObserveClock((long)result);
         _cache.Clear();
@@ -244,12 +244,13 @@ public sealed partial class RedisKeyPool : IKeyPool, IDisposable
     private DateTimeOffset RedisNow() => _time.GetUtcNow().AddMilliseconds(Volatile.Read(ref _clockOffsetMs));
 
     /// <summary>
-    /// How far the pool's <see cref="TimeProvider"/> is from the system clock, in ms, added to Redis's clock by every script:
-    /// 0 with <see cref="TimeProvider.System"/>; a test's fake clock moves the pool's time with it.
+    /// The clock every script runs on, its last argument: -1 with <see cref="TimeProvider.System"/> (the script reads Redis's
+    /// <c>TIME</c>, the one clock of every process); with another provider (a test's fake clock), that provider's time in unix ms,
+    /// so the pool's clock is exactly the provider's, as the local pool's is. Adding the provider's distance from the system
+    /// clock to <c>TIME</c> instead made the clock jitter by the real milliseconds a call took (a later script could read an
+    /// earlier time, and a RetryAfter exceed the cooldown it was counted from).
     /// </summary>
-    private long ClockSkewMs() => ReferenceEquals(_time, TimeProvider.System)
-        ? 0
-        : _time.GetUtcNow().ToUnixTimeMilliseconds() - TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
+    private long ClockArg() => ReferenceEquals(_time, TimeProvider.System) ? -1 : _time.GetUtcNow().ToUnixTimeMilliseconds();
 
     private void ObserveClock(long redisNowMs) =>
         Volatile.Write(ref _clockOffsetMs, redisNowMs - _time.GetUtcNow().ToUnixTimeMilliseconds());

@@ -7,7 +7,7 @@ internal static partial class RedisScripts
     /// place in Redis): records a failure that would take a key out and says whether the failure is the environment's.
     /// KEYS: guard hash, the kind's log, ring. ARGV: key prefix, kind, window ms, min keys, entry
     /// (<c>op\nid\nproject\nat ms\nexcused state json</c>), the entry it replaces ('' none: a write retried on a newer state
-    /// records its failure again, once), clock skew ms.
+    /// records its failure again, once), the clock (ms, or -1 for Redis's TIME).
     /// Returns {0, now} (recorded, not tripped) | {1, now, until} (tripped already: excuse this failure, record nothing) |
     /// {2, now, until, entries...} (this failure trips it: excuse it and the entries, which are cleared).
     /// The keys that failed were usable just before: they count with the keys still in the ring.

@@ -5,7 +5,7 @@ internal static partial class RedisScripts
     /// <summary>
     /// A lease's success on a key whose state a success only counts (<c>plain</c>, set by every write): counted in the key's
     /// hash (<c>s</c> successes not yet in the json, <c>lu</c> the last one's time) with no new state and no version, so it
-    /// never conflicts with a writer. KEYS: key hash, leases, late leases. ARGV: lease member, clock skew ms.
+    /// never conflicts with a writer. KEYS: key hash, leases, late leases. ARGV: lease member, the clock (ms, or -1 for Redis's TIME).
     /// Returns {0, now} when the key's state is not plain (nothing done: the caller writes a new state) | {1, now} |
     /// {2, now} when the lease was already reported | {3, now} when the lease had timed out (counted all the same).
     /// </summary>

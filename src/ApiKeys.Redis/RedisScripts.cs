@@ -13,8 +13,11 @@ namespace ApiKeys.Redis;
 internal static partial class RedisScripts
 {
     internal const string Now = """
-        local t = redis.call('TIME')
-        local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + tonumber(ARGV[#ARGV])
+        local now = tonumber(ARGV[#ARGV])
+        if now < 0 then
+          local t = redis.call('TIME')
+          now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+        end
 
         """;
 
@@ -37,7 +40,7 @@ internal static partial class RedisScripts
 
     /// <summary>
     /// KEYS: ring, cool, leases, held, seq, late, guard. ARGV: key prefix, model ('' none), cap (0 none), lease timeout ms,
-    /// n request limits, per limit (model or '' for every model, per minute or 0, per day or 0, the next day's start ms), clock skew ms.
+    /// n request limits, per limit (model or '' for every model, per minute or 0, per day or 0, the next day's start ms), the clock (ms, or -1 for Redis's TIME).
     /// A lease that timed out goes to 'late' (scored by when), so its report, if it ever comes, still counts once.
     /// Returns {1, id, leaseId, now, (limit index, until ms)...: the limits this lease reached} | {0, busy, earliest ms or -1, now}
     /// | {2, 0, back-off end ms, now} while the environment-fault guard says back off | {-1, 0, 0, now} when the pool is not registered.
@@ -164,7 +167,7 @@ internal static partial class RedisScripts
     /// KEYS: key hash, ring, cool, leases, operation marker, late leases. ARGV: id, expected version ('' unknown), json, until ms
     /// (0 none), disabled (0/1), lease member ('' none), operation marker ttl ms ('' none), the last model cooldown's end ms
     /// (0 none), the successes counted outside the json that this json includes (taken off 's'), plain (1: a success only
-    /// counts, see <see cref="Success"/>), n models to delete, the models to delete, then (model, until ms or -1) pairs, then the clock skew ms.
+    /// counts, see <see cref="Success"/>), n models to delete, the models to delete, then (model, until ms or -1) pairs, then the clock (ms, or -1 for Redis's TIME).
     /// Returns {1, nil, version, now, late (1: the lease had timed out; counted all the same)} | {0, json, version, now, 0, s, lu}
     /// on a version conflict (nothing changed) | {2, nil, 0, now, 0} when the lease or operation was already applied |
     /// {3, nil, 0, now, 0} when the key is not registered.

@@ -84,7 +84,7 @@ internal static class RedisStateCodec
 
     /// <summary>The arguments of <see cref="RedisScripts.Write"/>.</summary>
     public static RedisValue[] WriteArgs(string id, long expected, KeyState before, KeyState after, string? leaseMember, long? markerTtlMs, long folded,
-        long skewMs)
+        long clockMs)
     {
         var args = new List<RedisValue>(12 + (2 * after.Models.Count) + before.Models.Count)
         {
@@ -109,7 +109,7 @@ internal static class RedisStateCodec
             args.Add(ModelUntil(block));
         }
 
-        args.Add(skewMs);
+        args.Add(clockMs);
         return [.. args];
     }
 

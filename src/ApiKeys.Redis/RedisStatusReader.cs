@@ -12,7 +12,7 @@ internal static class RedisStatusReader
 
     /// <summary>The statuses of <paramref name="local"/> keys, then (when <paramref name="includeOthers"/>) of every other id registered in the pool.</summary>
     public static async Task<IReadOnlyList<KeyStatus>> ReadAsync(IDatabase db, RedisPoolKeys names, IReadOnlyList<ApiKey> local, bool includeOthers,
-        string? model, int? cap, long skewMs = 0)
+        string? model, int? cap, long clockMs = -1)
     {
         var ids = new List<(string Id, ApiKey? Key)>(local.Select(k => (k.Id, (ApiKey?)k)));
         if (includeOthers)
@@ -22,9 +22,10 @@ internal static class RedisStatusReader
             ids.AddRange(registered.Select(v => (string)v!).Where(id => !known.Contains(id)).Order(StringComparer.Ordinal).Select(id => (id, (ApiKey?)null)));
         }
 
-        var nowTask = db.ScriptEvaluateAsync(Clock);
+        // The pool's clock: Redis's TIME, or the pool's own clock when it runs on another TimeProvider (clockMs >= 0).
+        var nowTask = clockMs >= 0 ? null : db.ScriptEvaluateAsync(Clock);
         var reads = ids.Select(e => db.HashGetAsync(names.Key(e.Id), Fields)).ToList();
-        var now = RedisStateCodec.Time((long)await nowTask.ConfigureAwait(false) + skewMs);
+        var now = RedisStateCodec.Time(nowTask is null ? clockMs : (long)await nowTask.ConfigureAwait(false));
         var result = new List<KeyStatus>(ids.Count);
         for (int i = 0; i < ids.Count; i++)
         {

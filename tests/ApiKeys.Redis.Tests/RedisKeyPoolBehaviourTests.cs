@@ -9,8 +9,8 @@ namespace ApiKeys.Redis.Tests;
 
 /// <summary>
 /// The shared behaviour suite on <see cref="RedisKeyPool"/>, against the real redis-server the tests start: every case.
-/// The pool's clock is Redis's, moved by a <see cref="FakeTimeProvider"/> (the pool adds the fake's distance from the
-/// system clock to Redis's <c>TIME</c>), so time moves without sleeping.
+/// The pool runs on a <see cref="FakeTimeProvider"/> (with a provider other than the system's, every script takes the pool's
+/// clock instead of reading Redis's <c>TIME</c>), so time moves without sleeping, and only when the test moves it.
 /// </summary>
 [Collection(Collection)]
 public sealed class RedisKeyPoolBehaviourTests : KeyPoolBehaviourTests, IClassFixture<RedisServer>
@@ -23,8 +23,9 @@ public sealed class RedisKeyPoolBehaviourTests : KeyPoolBehaviourTests, IClassFi
         _redis = server.Connect();
     }
 
-    // Redis's clock runs on by itself between the test's reads (milliseconds).
-    protected override TimeSpan ClockSlack => TimeSpan.FromSeconds(2);
+    // The pool runs on the fake clock exactly (scripts take it instead of Redis's TIME), but Redis holds times in whole
+    // milliseconds: a time read back (a cooldown's end, the clock a script ran at) is the fake's, truncated to the millisecond.
+    protected override TimeSpan ClockSlack => TimeSpan.FromMilliseconds(1);
 
     protected override DateTimeOffset Now => _time.GetUtcNow();
 
@@ -35,6 +36,23 @@ public sealed class RedisKeyPoolBehaviourTests : KeyPoolBehaviourTests, IClassFi
         Assert.True(((RedisKeyPool)pool).Report(keyId, outcome));
 
     protected override void Advance(TimeSpan by) => _time.Advance(by);
+
+    // The pool's clock is the fake's on every call: a later call never reads an earlier time. (When the fake's distance from
+    // the system clock was added to Redis's TIME, each call's clock carried the real milliseconds it took, and a RetryAfter
+    // came out over the cooldown it is counted from whenever an acquire ran faster than the report before it.)
+    [Fact]
+    public void Acquire_FakeClock_RetryAfterIsTheWholeCooldownOnEveryCall()
+    {
+        var key = new ApiKey(Canary(1), Now);
+        using var pool = (RedisKeyPool)Create([key], Options(o => o.EnvironmentFaultGuard = false));
+        var cooldown = TimeSpan.FromMinutes(2);
+        Report(pool, key.Id, KeyOutcome.Failed(KeyFailure.RateLimited(cooldown, RateLimitScope.Minute)));
+
+        var retryAfters = Enumerable.Range(0, 200).Select(_ => Assert.Throws<NoAvailableKeyException>(() => pool.Acquire()).RetryAfter).ToList();
+
+        // Both ends are the fake's time truncated to the millisecond, the same truncation: exactly the cooldown.
+        Assert.All(retryAfters, r => Assert.Equal(cooldown, r));
+    }
 
     protected override void Dispose(bool disposing)
     {
