@@ -25,7 +25,7 @@ public sealed partial class RedisKeyPool
 
                 if (attempt >= NullRetries)
                 {
-                    throw Unavailable(what, null);
+                    throw Unavailable(what, null, "no answer");
                 }
             }
             catch (RedisTimeoutException) when (attempt < timeoutRetries)
@@ -59,7 +59,7 @@ public sealed partial class RedisKeyPool
 
                 if (attempt >= NullRetries)
                 {
-                    throw Unavailable(what, null);
+                    throw Unavailable(what, null, "no answer");
                 }
             }
             catch (Exception e) when (IsOutage(e))
@@ -75,11 +75,11 @@ public sealed partial class RedisKeyPool
             || s.Message.StartsWith("READONLY", StringComparison.Ordinal) || s.Message.StartsWith("MASTERDOWN", StringComparison.Ordinal)
             || s.Message.StartsWith("TRYAGAIN", StringComparison.Ordinal) || s.Message.StartsWith("CLUSTERDOWN", StringComparison.Ordinal)));
 
-    private RedisKeyPoolUnavailableException Unavailable(string what, Exception? inner)
+    private RedisKeyPoolUnavailableException Unavailable(string what, Exception? inner, string notConnected = "not connected")
     {
         string endpoints = RedisEndpoints.Describe(_redis.GetEndPoints());
         string message = $"Redis ({endpoints}) is unavailable for key pool '{_redisOptions.PoolName}' ({what}): "
-            + (inner is null ? "not connected" : inner.GetType().Name)
+            + (inner is null ? notConnected : inner.GetType().Name)
             + ". Check the server, or set RedisKeyPoolOptions.FallbackToLocal to serve from local state meanwhile.";
         return inner is null ? new RedisKeyPoolUnavailableException(message) : new RedisKeyPoolUnavailableException(message, inner);
     }
