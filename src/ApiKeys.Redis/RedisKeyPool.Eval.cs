@@ -25,13 +25,8 @@ public sealed partial class RedisKeyPool
 
                 if (attempt >= NullRetries)
                 {
-                    throw Unavailable(what, null);
+                    throw Unavailable(what, null, "no answer");
                 }
-            }
-            catch (RedisServerException e) when (IsNoScript(e) && attempt < NoScriptRetries)
-            {
-                // The script cache was flushed (restart, failover, SCRIPT FLUSH) between the client's EVALSHA and its own
-                // EVAL resend: the script did not run, so sending it again is safe.
             }
             catch (RedisTimeoutException) when (attempt < timeoutRetries)
             {
@@ -64,12 +59,8 @@ public sealed partial class RedisKeyPool
 
                 if (attempt >= NullRetries)
                 {
-                    throw Unavailable(what, null);
+                    throw Unavailable(what, null, "no answer");
                 }
-            }
-            catch (RedisServerException e) when (IsNoScript(e) && attempt < NoScriptRetries)
-            {
-                // The script cache was flushed mid-call: the script did not run.
             }
             catch (Exception e) when (IsOutage(e))
             {
@@ -78,19 +69,17 @@ public sealed partial class RedisKeyPool
         }
     }
 
-    private static bool IsNoScript(RedisServerException e) => e.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal);
-
     // The pool passes no cancellation token to Redis: a cancelled command is the client aborting it on a dropped connection.
     private static bool IsOutage(Exception e) => e is RedisConnectionException or RedisTimeoutException or TaskCanceledException
         || (e is RedisServerException s && (s.Message.StartsWith("LOADING", StringComparison.Ordinal)
             || s.Message.StartsWith("READONLY", StringComparison.Ordinal) || s.Message.StartsWith("MASTERDOWN", StringComparison.Ordinal)
             || s.Message.StartsWith("TRYAGAIN", StringComparison.Ordinal) || s.Message.StartsWith("CLUSTERDOWN", StringComparison.Ordinal)));
 
-    private RedisKeyPoolUnavailableException Unavailable(string what, Exception? inner)
+    private RedisKeyPoolUnavailableException Unavailable(string what, Exception? inner, string notConnected = "not connected")
     {
         string endpoints = RedisEndpoints.Describe(_redis.GetEndPoints());
         string message = $"Redis ({endpoints}) is unavailable for key pool '{_redisOptions.PoolName}' ({what}): "
-            + (inner is null ? "not connected" : inner.GetType().Name)
+            + (inner is null ? notConnected : inner.GetType().Name)
             + ". Check the server, or set RedisKeyPoolOptions.FallbackToLocal to serve from local state meanwhile.";
         return inner is null ? new RedisKeyPoolUnavailableException(message) : new RedisKeyPoolUnavailableException(message, inner);
     }

@@ -8,10 +8,12 @@ public sealed partial class RedisKeyPool
 {
     private static readonly TimeSpan ReconcileInterval = TimeSpan.FromSeconds(1);
 
+    // One merge at a time: an acquire skips a merge in progress, a read or a reconnection waits for it (and merges after it
+    // what it left, or retries what it failed to merge).
+    private readonly Lock _reconcileGate = new();
     private ApiKeyManager? _local;
     private Dictionary<string, KeyState>? _localBaseline;
     private int _fallbackActive;
-    private int _reconciling;
     private long _lastReconcile;
 
     /// <summary>The in-process pool used while Redis is unreachable, seeded with the last states this process saw in Redis.</summary>
@@ -56,7 +58,19 @@ public sealed partial class RedisKeyPool
     {
         if (Volatile.Read(ref _fallbackActive) != 0)
         {
-            _ = Task.Run(Reconcile);
+            _ = Task.Run(() => Reconcile(wait: true));
+        }
+    }
+
+    /// <summary>
+    /// Before a read: merges what the local fallback counted and Redis has not yet (outcomes served locally during an outage,
+    /// or reported locally after it), so the read counts every outcome this process saw. Cheap when there is nothing to merge.
+    /// </summary>
+    private void ReconcileBeforeRead()
+    {
+        if (Volatile.Read(ref _local) is not null)
+        {
+            Reconcile(wait: true);
         }
     }
 
@@ -71,17 +85,23 @@ public sealed partial class RedisKeyPool
         long last = Interlocked.Read(ref _lastReconcile);
         if (Volatile.Read(ref _fallbackActive) != 0 || _time.GetElapsedTime(last) >= ReconcileInterval)
         {
-            Reconcile();
+            Reconcile(wait: false);
         }
     }
 
     /// <summary>
     /// Merges what this process learned locally into Redis: counters add up exactly (what was added locally since the last
-    /// merge), and for cooldowns, disables and levels the newer side wins (<see cref="KeyStatePolicy.Merge"/>).
+    /// merge), and for cooldowns, disables and levels the newer side wins (<see cref="KeyStatePolicy.Merge"/>). A merge that
+    /// fails leaves the fallback on and the baseline as it was: the next acquire, read or reconnection merges it all again.
     /// </summary>
-    internal void Reconcile()
+    /// <param name="wait">Wait for a merge in progress, then merge (a read, a reconnection); else skip when one is running (an acquire).</param>
+    internal void Reconcile(bool wait)
     {
-        if (Interlocked.CompareExchange(ref _reconciling, 1, 0) != 0)
+        if (wait)
+        {
+            _reconcileGate.Enter();
+        }
+        else if (!_reconcileGate.TryEnter())
         {
             return;
         }
@@ -127,7 +147,7 @@ public sealed partial class RedisKeyPool
         }
         finally
         {
-            Volatile.Write(ref _reconciling, 0);
+            _reconcileGate.Exit();
         }
     }
 

@@ -177,10 +177,7 @@ public sealed partial class RedisKeyPool
         }
     }
 
-    private RedisKey[] AcquireKeys() => [_names.Ring, _names.Cool, _names.Leases, _held, _names.Sequence];
-
-    private RedisValue[] AcquireArgs(string? model) =>
-        [_names.KeyPrefix, model ?? "", _options.MaxLeasesPerKey ?? 0, (long)_redisOptions.LeaseTimeout.TotalMilliseconds];
+    private RedisKey[] AcquireKeys() => [_names.Ring, _names.Cool, _names.Leases, _held, _names.Sequence, _names.Late, _names.Guard];
 
     /// <summary>Turns the acquire script's answer into a lease or a reason; null when the pool must be registered again.</summary>
     private RedisPick? Parse(RedisResult result, string? model)
@@ -195,6 +192,13 @@ public sealed partial class RedisKeyPool
             return null;
         }
 
+        AnnounceRestored(now);
+        if (code == 2)
+        {
+            // The environment-fault guard says back off (some process saw half the keys fail alike).
+            return new RedisPick(null, RedisStateCodec.Time((long)r[2]), NoKeyReason.EnvironmentFault, now);
+        }
+
         if (code == 1)
         {
             string id = (string)r[1]!;
@@ -207,17 +211,28 @@ public sealed partial class RedisKeyPool
             }
 
             var key = _keys[slot];
+            if (r.Length > 4)
+            {
+                LimitsReached(id, model, r);
+            }
+
             return new RedisPick(_leases.Create(key, model, leaseId), null, NoKeyReason.Cooling, now);
         }
 
         bool busy = (long)r[1] != 0;
         long earliest = (long)r[2];
+        if (busy)
+        {
+            // Some key is usable but at its cap: busy, whether or not others are cooling (waiting for a lease to end is shorter).
+            return new RedisPick(null, earliest > 0 ? RedisStateCodec.Time(earliest) : null, NoKeyReason.AllBusy, now);
+        }
+
         if (earliest > 0)
         {
             return new RedisPick(null, RedisStateCodec.Time(earliest), NoKeyReason.Cooling, now);
         }
 
-        return new RedisPick(null, null, busy ? NoKeyReason.AllBusy : NoKeyReason.AllDisabled, now);
+        return new RedisPick(null, null, NoKeyReason.AllDisabled, now);
     }
 
     private RedisPick Empty()

@@ -14,6 +14,9 @@ public sealed partial class RedisKeyPool
         [LoggerMessage(EventId = ApiKeysEventIds.RedisReportLost, EventName = "ReportLost", Level = LogLevel.Warning, Message = "The report of lease {LeaseId} of key {KeyId} did not reach Redis ({Error}); the lease stops counting after the lease timeout")]
         public static partial void ReportLost(ILogger logger, string keyId, long leaseId, string error);
 
+        [LoggerMessage(EventId = ApiKeysEventIds.RedisLateReport, EventName = "LateReport", Level = LogLevel.Warning, Message = "Lease {LeaseId} of key {KeyId} was reported after the lease timeout ({LeaseTimeout}): its outcome is counted; the lease had stopped counting against the key's cap")]
+        public static partial void LateReport(ILogger logger, string keyId, long leaseId, TimeSpan leaseTimeout);
+
         [LoggerMessage(EventId = ApiKeysEventIds.RedisPoolReregistered, EventName = "PoolReregistered", Level = LogLevel.Warning, Message = "Key pool {Pool} was missing from Redis (restart, failover or flush): registering its keys again")]
         public static partial void Reregistering(ILogger logger, string pool);
 

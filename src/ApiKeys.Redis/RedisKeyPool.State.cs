@@ -71,15 +71,35 @@ public sealed partial class RedisKeyPool
             outcome = outcome.RedactedWith(Redactor);
         }
 
+        if (outcome.IsSuccess && leaseId is { } lease && SucceedPlain(id, lease) is { } counted)
+        {
+            _notifier.RecordOutcome(outcome);
+            return counted;
+        }
+
         KeyTransition transition = default;
         var before = KeyState.Empty;
         DateTimeOffset at = default;
+        var applied = outcome;
+        GuardVerdict? verdict = null;
         var status = Change(id, (state, now) =>
         {
-            before = state;
-            at = now;
+            (before, at) = (state, now);
             double jitter = outcome.Failure is null ? 0.5 : NextJitter();
             transition = KeyStatePolicy.Apply(state, outcome, now, _options, jitter);
+            // The guard hears of a failure once: a write retried on a newer state replaces its entry (the time an excuse
+            // after the fact checks is the write's), unless the guard already said excuse.
+            if (verdict is not { Excuse: true })
+            {
+                verdict = ThroughGuard(id, state, outcome, transition, now, verdict?.Entry) ?? verdict;
+            }
+
+            if (verdict is { Excuse: true })
+            {
+                applied = KeyOutcome.Excused(outcome.Failure!, outcome.Model);
+                transition = KeyStatePolicy.Apply(state, applied, now, _options, jitter);
+            }
+
             return transition.State;
         }, leaseId);
 
@@ -90,23 +110,33 @@ public sealed partial class RedisKeyPool
         }
 
         var notices = new KeyNotices();
-        notices.AddOutcome(id, MaskOf(id), before, transition, outcome, at, _options.AlertAfterConsecutiveFailures);
+        notices.AddOutcome(id, MaskOf(id), before, transition, applied, at, _options.AlertAfterConsecutiveFailures);
+        if (verdict is { Entries.Count: > 0 })
+        {
+            notices.AddEnvironmentFault(verdict.Kind, Excuse(verdict, id), verdict.Until);
+        }
+
         if (transition.ProjectWide)
         {
-            try
-            {
-                ApplyToProject(id, transition, failure.Kind, notices);
-            }
-            catch (RedisKeyPoolUnavailableException e)
-            {
-                // The key's own outcome is in Redis: report it applied (a fallback must not apply it a second time);
-                // only the siblings' cooldown is lost, and they will earn their own 429s.
-                Log.ReportLost(_logger, id, leaseId ?? 0, e.InnerException?.GetType().Name ?? "project cooldown");
-            }
+            ApplyToProject(id, transition, failure.Kind, notices, leaseId);
         }
 
         _notifier.Publish(notices);
         return status;
+    }
+
+    private void ApplyToProject(string id, KeyTransition transition, FailureKind kind, KeyNotices notices, long? leaseId)
+    {
+        try
+        {
+            ApplyToProject(id, transition, kind, notices);
+        }
+        catch (RedisKeyPoolUnavailableException e)
+        {
+            // The key's own outcome is in Redis: report it applied (a fallback must not apply it a second time);
+            // only the siblings' cooldown is lost, and they will earn their own 429s.
+            Log.ReportLost(_logger, id, leaseId ?? 0, e.InnerException?.GetType().Name ?? "project cooldown");
+        }
     }
 
     /// <summary>Cools or disables every other key of the key's project (configured here, registered by any process, or learned from an error).</summary>
@@ -148,64 +178,6 @@ public sealed partial class RedisKeyPool
                 notices.AddProjectSibling(sibling, MaskOf(sibling), changed, transition, kind, project, at);
             }
         }
-    }
-
-    /// <summary>
-    /// Read-modify-write of one key's state: <paramref name="change"/> runs on the state this process last saw, and the
-    /// write script applies it only if Redis still has that version; on a conflict the script returns the current state
-    /// and Redis's clock, and <paramref name="change"/> runs again on them. One round trip when this process's view is fresh.
-    /// </summary>
-    internal RedisWriteStatus Change(string id, Func<KeyState, DateTimeOffset, KeyState> change, long? leaseId, string? operationId = null)
-    {
-        // A write with no lease still says what it applies to, so the retry after a client timeout (the script may
-        // have run) cannot apply it twice.
-        operationId ??= leaseId is null ? Guid.NewGuid().ToString("N") : null;
-        var keyName = _names.Key(id);
-        RedisKey[] keys = [keyName, _names.Ring, _names.Cool, _names.Leases, operationId is null ? keyName : _names.Operation(operationId)];
-        string? member = leaseId is { } l ? RedisPoolKeys.LeaseMember(l, id) : null;
-        long? markerTtl = operationId is null ? null : (long)_redisOptions.LeaseTimeout.TotalMilliseconds;
-        var seen = _cache.TryGetValue(id, out var cached) ? cached : null;
-        var before = seen?.State ?? KeyState.Empty;
-        long version = seen?.Version ?? -1;
-        var now = RedisNow();
-        bool reregistered = false;
-        for (int attempt = 0; attempt < MaxWriteAttempts; attempt++)
-        {
-            var after = change(before, now);
-            var args = RedisStateCodec.WriteArgs(id, version, before, after, member, markerTtl);
-            var r = (RedisResult[])Eval(RedisScripts.Write, keys, args, "report", TimeoutRetries)!;
-            long code = (long)r[0];
-            long nowMs = (long)r[3];
-            ObserveClock(nowMs);
-            switch (code)
-            {
-                case 1:
-                    _cache[id] = new RedisVersionedState(after, (long)r[2]);
-                    return RedisWriteStatus.Applied;
-                case 2:
-                    // Applied before (a retry after a client timeout may land here): this process's view is unknown now.
-                    _cache.TryRemove(id, out _);
-                    return RedisWriteStatus.Duplicate;
-                case 3 when !reregistered:
-                    Log.Reregistering(_logger, _redisOptions.PoolName);
-                    Register();
-                    reregistered = true;
-                    before = KeyState.Empty;
-                    version = -1;
-                    break;
-                case 3:
-                    throw new RedisKeyPoolUnavailableException($"Key {id} of pool '{_redisOptions.PoolName}' disappeared from Redis right after registration.");
-                default:
-                    before = RedisStateCodec.Parse(id, (string?)r[1]);
-                    version = (long)r[2];
-                    _cache[id] = new RedisVersionedState(before, version);
-                    break;
-            }
-
-            now = RedisStateCodec.Time(nowMs);
-        }
-
-        throw new RedisKeyPoolUnavailableException($"Key {id} of pool '{_redisOptions.PoolName}': {MaxWriteAttempts} conflicting writes in a row.");
     }
 
     private void Enabled(string id, string why)

@@ -25,7 +25,6 @@ public sealed partial class RedisKeyPool : IKeyPool, IDisposable
     private const int TimeoutRetries = 2;
     // A null answer is never retried: the script may have run (an acquire would count a second lease).
     private const int NullRetries = 0;
-    private const int NoScriptRetries = 20;
 
     private readonly Lock _gate = new();
     private readonly IConnectionMultiplexer _redis;
@@ -234,6 +233,7 @@ public sealed partial class RedisKeyPool : IKeyPool, IDisposable
             RedisStateCodec.AddRegisterArgs(args, key.Id, state, key.Project ?? state.LearnedProject, held: !key.Disabled);
         }
 
+        args.Add(ClockArg());
         var result = Eval(RedisScripts.Register, [_names.Ids, _held, _names.Ring, _names.Cool, _names.Sequence], [.. args], "register");
         ObserveClock((long)result);
         _cache.Clear();
@@ -242,6 +242,15 @@ public sealed partial class RedisKeyPool : IKeyPool, IDisposable
 
     /// <summary>Redis's clock as this process estimates it: the last reading plus the local time elapsed since.</summary>
     private DateTimeOffset RedisNow() => _time.GetUtcNow().AddMilliseconds(Volatile.Read(ref _clockOffsetMs));
+
+    /// <summary>
+    /// The clock every script runs on, its last argument: -1 with <see cref="TimeProvider.System"/> (the script reads Redis's
+    /// <c>TIME</c>, the one clock of every process); with another provider (a test's fake clock), that provider's time in unix ms,
+    /// so the pool's clock is exactly the provider's, as the local pool's is. Adding the provider's distance from the system
+    /// clock to <c>TIME</c> instead made the clock jitter by the real milliseconds a call took (a later script could read an
+    /// earlier time, and a RetryAfter exceed the cooldown it was counted from).
+    /// </summary>
+    private long ClockArg() => ReferenceEquals(_time, TimeProvider.System) ? -1 : _time.GetUtcNow().ToUnixTimeMilliseconds();
 
     private void ObserveClock(long redisNowMs) =>
         Volatile.Write(ref _clockOffsetMs, redisNowMs - _time.GetUtcNow().ToUnixTimeMilliseconds());

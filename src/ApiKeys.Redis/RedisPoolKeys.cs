@@ -20,6 +20,8 @@ internal sealed class RedisPoolKeys
         Cool = Root + "cool";
         Leases = Root + "leases";
         Sequence = Root + "seq";
+        Late = Root + "late";
+        Guard = Root + "guard";
     }
 
     /// <summary><c>apikeys:{pool}:</c></summary>
@@ -42,6 +44,15 @@ internal sealed class RedisPoolKeys
 
     /// <summary>Sorted set: leases in flight (<c>leaseId|keyId</c>), scored by when they are reclaimed.</summary>
     public RedisKey Leases { get; }
+
+    /// <summary>Sorted set: leases that timed out (<c>leaseId|keyId</c>), scored by when, kept for a lease timeout: a late report still counts once.</summary>
+    public RedisKey Late { get; }
+
+    /// <summary>Hash: the environment-fault guard's ends (unix ms, Redis clock): <c>backoff</c>, and <c>t:&lt;kind&gt;</c> per failure kind.</summary>
+    public RedisKey Guard { get; }
+
+    /// <summary>Sorted set: the guard's recent failures of one kind that took a key out, scored by when.</summary>
+    public RedisKey GuardLog(string kind) => Root + "guard:" + kind;
 
     /// <summary>String: the lease id counter.</summary>
     public RedisKey Sequence { get; }

@@ -1,33 +1,61 @@
+using System.Security.Cryptography;
+using System.Text;
 using StackExchange.Redis;
 
 namespace ApiKeys.Redis;
 
-/// <summary>A Lua script, always sent whole (EVAL): a restart, a failover or a <c>SCRIPT FLUSH</c> cannot make it unknown.</summary>
+/// <summary>
+/// A Lua script run by its SHA1 (<c>EVALSHA</c>: 40 bytes on the wire instead of the script), sent whole (<c>EVAL</c>, which
+/// also loads it) only when the server answers <c>NOSCRIPT</c>: after a restart, a failover or a <c>SCRIPT FLUSH</c>.
+/// </summary>
 /// <remarks>
-/// Not the client's EVALSHA of string scripts: under a concurrent <c>SCRIPT FLUSH</c>, StackExchange.Redis 2.13 sometimes
-/// surfaced NOSCRIPT, or answered null for a script that had run (a lease counted twice); the fault tests caught both.
-/// EVAL costs the script's bytes on the wire (about 2 KB) and a SHA1 on the server, measured in docs/benchmarks.md.
+/// <c>NOSCRIPT</c> means the script did not run, so the fallback never runs it twice; and <c>EVAL</c> needs no cache, so a
+/// flush between the two commands cannot fail the call. The hash goes through <c>ScriptEvaluate(byte[])</c> and the text with
+/// <see cref="CommandFlags.NoScriptCache"/> (a plain EVAL): StackExchange.Redis 2.13's own script cache (string scripts)
+/// sometimes surfaced NOSCRIPT or answered null under a concurrent <c>SCRIPT FLUSH</c>, and so did <c>Execute("EVALSHA")</c>
+/// (a null answer, about one run in three of <c>RedisScriptTests</c>' flush test); these two calls never did.
 /// </remarks>
-internal sealed class RedisScript(string text)
+internal sealed class RedisScript
 {
-    public string Text { get; } = text;
+    private readonly byte[] _sha1;
 
-    public RedisResult Evaluate(IDatabase db, RedisKey[] keys, RedisValue[] args) => db.Execute("EVAL", EvalArgs(keys, args));
-
-    public Task<RedisResult> EvaluateAsync(IDatabase db, RedisKey[] keys, RedisValue[] args) => db.ExecuteAsync("EVAL", EvalArgs(keys, args));
-
-    // RedisKey arguments of Execute are routed as keys, so a cluster sends the EVAL to the pool's slot.
-    private object[] EvalArgs(RedisKey[] keys, RedisValue[] args)
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA5350:Do not use weak cryptographic algorithms",
+        Justification = "Redis names scripts by SHA1; it protects nothing here.")]
+    public RedisScript(string text)
     {
-        var all = new object[2 + keys.Length + args.Length];
-        all[0] = Text;
-        all[1] = keys.Length;
-        keys.CopyTo(all, 2);
-        for (int i = 0; i < args.Length; i++)
-        {
-            all[2 + keys.Length + i] = args[i];
-        }
-
-        return all;
+        Text = text;
+        _sha1 = SHA1.HashData(Encoding.UTF8.GetBytes(text));
     }
+
+    public string Text { get; }
+
+    /// <summary>The script's SHA1, lowercase hex (what <c>SCRIPT LOAD</c> returns).</summary>
+    public string Sha1 => Convert.ToHexStringLower(_sha1);
+
+    public RedisResult Evaluate(IDatabase db, RedisKey[] keys, RedisValue[] args)
+    {
+        try
+        {
+            return db.ScriptEvaluate(_sha1, keys, args);
+        }
+        catch (RedisServerException e) when (IsNoScript(e))
+        {
+            // NoScriptCache: EVAL with the text itself, not the client's own SCRIPT LOAD + EVALSHA (which a flush can defeat again).
+            return db.ScriptEvaluate(Text, keys, args, CommandFlags.NoScriptCache);
+        }
+    }
+
+    public async Task<RedisResult> EvaluateAsync(IDatabase db, RedisKey[] keys, RedisValue[] args)
+    {
+        try
+        {
+            return await db.ScriptEvaluateAsync(_sha1, keys, args).ConfigureAwait(false);
+        }
+        catch (RedisServerException e) when (IsNoScript(e))
+        {
+            return await db.ScriptEvaluateAsync(Text, keys, args, CommandFlags.NoScriptCache).ConfigureAwait(false);
+        }
+    }
+
+    internal static bool IsNoScript(RedisServerException e) => e.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal);
 }

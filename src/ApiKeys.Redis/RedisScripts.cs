@@ -7,14 +7,17 @@ namespace ApiKeys.Redis;
 /// </summary>
 /// <remarks>
 /// Scripts build the per-key hash names from the pool's prefix (the hash tag keeps them in the caller's slot, so a
-/// Redis Cluster runs them on one node). They are sent whole every time (<see cref="RedisScript"/>), so a restart or
+/// Redis Cluster runs them on one node). They run by SHA1 and are sent whole only when the server does not know them (<see cref="RedisScript"/>), so a restart or
 /// <c>SCRIPT FLUSH</c> cannot make one unknown.
 /// </remarks>
-internal static class RedisScripts
+internal static partial class RedisScripts
 {
-    private const string Now = """
-        local t = redis.call('TIME')
-        local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+    internal const string Now = """
+        local now = tonumber(ARGV[#ARGV])
+        if now < 0 then
+          local t = redis.call('TIME')
+          now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+        end
 
         """;
 
@@ -36,18 +39,25 @@ internal static class RedisScripts
         """;
 
     /// <summary>
-    /// KEYS: ring, cool, leases, held, seq. ARGV: key prefix, model ('' none), cap (0 none), lease timeout ms.
-    /// Returns {1, id, leaseId, now} | {0, busy, earliest ms or -1, now} | {-1, 0, 0, now} when the pool is not registered.
+    /// KEYS: ring, cool, leases, held, seq, late, guard. ARGV: key prefix, model ('' none), cap (0 none), lease timeout ms,
+    /// n request limits, per limit (model or '' for every model, per minute or 0, per day or 0, the next day's start ms), the clock (ms, or -1 for Redis's TIME).
+    /// A lease that timed out goes to 'late' (scored by when), so its report, if it ever comes, still counts once.
+    /// Returns {1, id, leaseId, now, (limit index, until ms)...: the limits this lease reached} | {0, busy, earliest ms or -1, now}
+    /// | {2, 0, back-off end ms, now} while the environment-fault guard says back off | {-1, 0, 0, now} when the pool is not registered.
     /// A pick for no model prefers keys with no cooldown for any model ('mu', the last one's end, past); a key cooling
     /// for some model is handed out only when no such key is left, and then goes to the end of the ring.
     /// </summary>
     public static readonly RedisScript Acquire = new(Now + """
         if redis.call('EXISTS', KEYS[4]) == 0 then return {-1, 0, 0, now} end
+        local backoff = tonumber(redis.call('HGET', KEYS[7], 'backoff') or '0')
+        if backoff > now then return {2, 0, backoff, now} end
         local prefix = ARGV[1]
         -- Leases whose process never reported (it crashed) stop counting after the lease timeout.
+        redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', now - tonumber(ARGV[4]))
         local stale = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now, 'LIMIT', 0, 32)
         for _, m in ipairs(stale) do
           redis.call('ZREM', KEYS[3], m)
+          redis.call('ZADD', KEYS[6], now, m)
           local k = prefix .. string.match(m, '|(.+)$')
           if tonumber(redis.call('HGET', k, 'inflight') or '0') > 0 then redis.call('HINCRBY', k, 'inflight', -1) end
         end
@@ -61,16 +71,57 @@ internal static class RedisScripts
             redis.call('HSET', k, 'where', 'r')
           end
         end
+        local function count(k, id, answer)
+          for li = 1, tonumber(ARGV[5]) do
+            local j = 2 + 4 * li
+            local name, pm, pd = ARGV[j], tonumber(ARGV[j + 1]), tonumber(ARGV[j + 2])
+            local untilms = -1
+            if pm > 0 then
+              local f = redis.call('HMGET', k, 'lms:' .. name, 'lmc:' .. name)
+              local s, c = tonumber(f[1] or '-1'), tonumber(f[2] or '0')
+              if s < 0 or now >= s + 60000 then s, c = now, 0 end
+              c = c + 1
+              redis.call('HSET', k, 'lms:' .. name, s, 'lmc:' .. name, c)
+              if c >= pm then untilms = s + 60000 end
+            end
+            if pd > 0 then
+              local f = redis.call('HMGET', k, 'lde:' .. name, 'ldc:' .. name)
+              local e, c = tonumber(f[1] or '-1'), tonumber(f[2] or '0')
+              if now >= e then e, c = tonumber(ARGV[j + 3]), 0 end
+              c = c + 1
+              redis.call('HSET', k, 'lde:' .. name, e, 'ldc:' .. name, c)
+              if c >= pd and e > untilms then untilms = e end
+            end
+            if untilms > 0 then
+              -- The key steps aside at once for every process; the report that follows writes the same cooldown into its state.
+              if name == '' then
+                redis.call('ZADD', KEYS[2], 'GT', untilms, id)
+                if redis.call('HGET', k, 'where') == 'r' then
+                  redis.call('LREM', KEYS[1], 0, id)
+                  redis.call('HSET', k, 'where', 'c')
+                end
+              else
+                local u = tonumber(redis.call('HGET', k, 'm:' .. name) or '0')
+                if u >= 0 and u < untilms then redis.call('HSET', k, 'm:' .. name, untilms) end
+              end
+              answer[#answer + 1] = li
+              answer[#answer + 1] = untilms
+            end
+          end
+        end
         local model = ARGV[2]
         local mfield = 'm:' .. model
         local cap = tonumber(ARGV[3])
         local busy = 0
         local earliest = -1
         local function take(id)
-          redis.call('HINCRBY', prefix .. id, 'inflight', 1)
+          local k = prefix .. id
+          redis.call('HINCRBY', k, 'inflight', 1)
           local lease = redis.call('INCR', KEYS[5])
           redis.call('ZADD', KEYS[3], now + tonumber(ARGV[4]), string.format('%d', lease) .. '|' .. id)
-          return {1, id, lease, now}
+          local answer = {1, id, lease, now}
+          if ARGV[5] ~= '0' then count(k, id, answer) end
+          return answer
         end
         local fallback = nil
         local n = redis.call('LLEN', KEYS[1])
@@ -113,38 +164,50 @@ internal static class RedisScripts
 
     /// <summary>
     /// Compare-and-set of one key's state, with the report of a lease (counted once: the lease's entry goes with the first report).
-    /// KEYS: key hash, ring, cool, leases, operation marker. ARGV: id, expected version ('' unknown), json, until ms (0 none),
-    /// disabled (0/1), lease member ('' none), operation marker ttl ms ('' none), the last model cooldown's end ms (0 none),
-    /// n models to delete, the models to delete, then (model, until ms or -1) pairs.
-    /// Returns {1, nil, version, now} | {0, json, version, now} on a version conflict (nothing changed) |
-    /// {2, nil, 0, now} when the lease or operation was already applied (or the lease timed out) | {3, nil, 0, now} when the key is not registered.
+    /// KEYS: key hash, ring, cool, leases, operation marker, late leases. ARGV: id, expected version ('' unknown), json, until ms
+    /// (0 none), disabled (0/1), lease member ('' none), operation marker ttl ms ('' none), the last model cooldown's end ms
+    /// (0 none), the successes counted outside the json that this json includes (taken off 's'), plain (1: a success only
+    /// counts, see <see cref="Success"/>), n models to delete, the models to delete, then (model, until ms or -1) pairs, then the clock (ms, or -1 for Redis's TIME).
+    /// Returns {1, nil, version, now, late (1: the lease had timed out; counted all the same)} | {0, json, version, now, 0, s, lu}
+    /// on a version conflict (nothing changed) | {2, nil, 0, now, 0} when the lease or operation was already applied |
+    /// {3, nil, 0, now, 0} when the key is not registered.
     /// </summary>
     public static readonly RedisScript Write = new(Now + Place + """
         local k = KEYS[1]
         local member = ARGV[6]
-        if member ~= '' and not redis.call('ZSCORE', KEYS[4], member) then return {2, false, 0, now} end
-        if ARGV[7] ~= '' and redis.call('EXISTS', KEYS[5]) == 1 then return {2, false, 0, now} end
+        local late = 0
+        if member ~= '' and not redis.call('ZSCORE', KEYS[4], member) then
+          if redis.call('ZREM', KEYS[6], member) == 0 then return {2, false, 0, now, 0} end
+          late = 1
+          member = ''
+        end
+        if ARGV[7] ~= '' and redis.call('EXISTS', KEYS[5]) == 1 then return {2, false, 0, now, 0} end
         local ver = redis.call('HGET', k, 'ver')
-        if not ver then return {3, false, 0, now} end
-        if ver ~= ARGV[2] then return {0, redis.call('HGET', k, 'json'), tonumber(ver), now} end
+        if not ver then return {3, false, 0, now, 0} end
+        if ver ~= ARGV[2] then
+          if late == 1 then redis.call('ZADD', KEYS[6], now, ARGV[6]) end
+          local f = redis.call('HMGET', k, 'json', 's', 'lu')
+          return {0, f[1], tonumber(ver), now, 0, tonumber(f[2] or '0'), tonumber(f[3] or '0')}
+        end
         if member ~= '' then
           redis.call('ZREM', KEYS[4], member)
           if tonumber(redis.call('HGET', k, 'inflight') or '0') > 0 then redis.call('HINCRBY', k, 'inflight', -1) end
         end
         if ARGV[7] ~= '' then redis.call('SET', KEYS[5], '1', 'PX', ARGV[7]) end
         local nv = tonumber(ver) + 1
-        redis.call('HSET', k, 'json', ARGV[3], 'ver', nv, 'mu', ARGV[8])
-        local i = 10
-        for j = 1, tonumber(ARGV[9]) do
+        redis.call('HSET', k, 'json', ARGV[3], 'ver', nv, 'mu', ARGV[8], 'plain', ARGV[10])
+        if ARGV[9] ~= '0' then redis.call('HINCRBY', k, 's', -tonumber(ARGV[9])) end
+        local i = 12
+        for j = 1, tonumber(ARGV[11]) do
           redis.call('HDEL', k, 'm:' .. ARGV[i])
           i = i + 1
         end
-        while i < #ARGV do
+        while i < #ARGV - 1 do
           redis.call('HSET', k, 'm:' .. ARGV[i], ARGV[i + 1])
           i = i + 2
         end
         place(k, ARGV[1], tonumber(ARGV[4]), ARGV[5], KEYS[2], KEYS[3], now)
-        return {1, false, nv, now}
+        return {1, false, nv, now, late}
         """);
 
     /// <summary>
@@ -167,14 +230,14 @@ internal static class RedisScripts
         -- Lease ids start from the clock, so ids handed out before a restart without persistence are never reused.
         redis.call('SET', KEYS[5], string.format('%d', now * 1000), 'NX')
         local i = 3
-        while i <= #ARGV do
+        while i < #ARGV do
           local id = ARGV[i]
           local k = ARGV[1] .. id
           local nm = tonumber(ARGV[i + 7])
           redis.call('SADD', KEYS[1], id)
           if ARGV[i + 5] == '1' then redis.call('SADD', KEYS[2], id) end
           if redis.call('HEXISTS', k, 'ver') == 0 then
-            redis.call('HSET', k, 'json', ARGV[i + 1], 'ver', 1, 'inflight', 0, 'mu', ARGV[i + 6])
+            redis.call('HSET', k, 'json', ARGV[i + 1], 'ver', 1, 'inflight', 0, 'mu', ARGV[i + 6], 'plain', '0')
             for j = 0, nm - 1 do
               redis.call('HSET', k, 'm:' .. ARGV[i + 8 + 2 * j], ARGV[i + 9 + 2 * j])
             end

@@ -32,6 +32,29 @@ internal static class RedisStateCodec
         }
     }
 
+    /// <summary>
+    /// Whether a success on a key in <paramref name="state"/> only counts (<see cref="KeyStatePolicy.IsCounterOnlySuccess"/>
+    /// whatever the time and model: no strike, no escalation, no model block): <see cref="RedisScripts.Success"/> then counts
+    /// it in the key's hash (<c>s</c>, <c>lu</c>) without a new state.
+    /// </summary>
+    public static bool IsPlain(KeyState state) => state.Failures == 0 && state.CooldownLevel == 0 && state.Models.Count == 0;
+
+    /// <summary>The state with the successes counted outside its json (<c>s</c>: how many, <c>lu</c>: the last one, unix ms).</summary>
+    public static KeyState Fold(KeyState state, long successes, long lastUsedMs)
+    {
+        if (successes == 0 && lastUsedMs == 0)
+        {
+            return state;
+        }
+
+        var lastUsed = lastUsedMs > 0 ? Time(lastUsedMs) : (DateTimeOffset?)null;
+        return state with
+        {
+            TotalSuccesses = state.TotalSuccesses + successes,
+            LastUsed = lastUsed is { } lu && (state.LastUsed is not { } known || lu > known) ? lu : state.LastUsed,
+        };
+    }
+
     /// <summary>The key-wide cooldown end in unix ms, or 0.</summary>
     public static long Until(KeyState state) => state.BlockedUntil is { } b ? b.ToUnixTimeMilliseconds() : 0;
 
@@ -60,9 +83,10 @@ internal static class RedisStateCodec
     public static DateTimeOffset Time(long unixMs) => DateTimeOffset.FromUnixTimeMilliseconds(unixMs);
 
     /// <summary>The arguments of <see cref="RedisScripts.Write"/>.</summary>
-    public static RedisValue[] WriteArgs(string id, long expected, KeyState before, KeyState after, string? leaseMember, long? markerTtlMs)
+    public static RedisValue[] WriteArgs(string id, long expected, KeyState before, KeyState after, string? leaseMember, long? markerTtlMs, long folded,
+        long clockMs)
     {
-        var args = new List<RedisValue>(10 + (2 * after.Models.Count) + before.Models.Count)
+        var args = new List<RedisValue>(12 + (2 * after.Models.Count) + before.Models.Count)
         {
             id,
             expected < 0 ? "" : expected.ToString(CultureInfo.InvariantCulture),
@@ -72,6 +96,8 @@ internal static class RedisStateCodec
             leaseMember ?? "",
             markerTtlMs is { } ttl ? ttl : "",
             ModelsUntil(after),
+            folded,
+            IsPlain(after) ? "1" : "0",
         };
 
         var removed = before.Models.Keys.Where(m => !after.Models.ContainsKey(m)).ToList();
@@ -83,6 +109,7 @@ internal static class RedisStateCodec
             args.Add(ModelUntil(block));
         }
 
+        args.Add(clockMs);
         return [.. args];
     }
 

@@ -59,6 +59,9 @@ public static class ApiKeysEventIds
     /// <summary>Local state learned during an outage was merged into Redis (information).</summary>
     public const int RedisReconciled = 25;
 
+    /// <summary>A lease was reported after the Redis pool's lease timeout: its outcome is counted all the same (warning).</summary>
+    public const int RedisLateReport = 26;
+
     /// <summary>An attempt of the HTTP handler failed and may be retried on another key (warning).</summary>
     public const int HttpAttemptFailed = 2001;
 

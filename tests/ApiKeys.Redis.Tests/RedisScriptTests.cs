@@ -1,0 +1,95 @@
+using ApiKeys.Redis.Tests.Support;
+using StackExchange.Redis;
+
+namespace ApiKeys.Redis.Tests;
+
+/// <summary>
+/// How the scripts reach the server: by SHA1 (EVALSHA), sent whole only when the server answers NOSCRIPT, and never a
+/// failed call when the script cache is flushed under many callers. Own server: its command statistics are read and reset.
+/// </summary>
+public sealed class RedisScriptTests : IClassFixture<RedisServer>
+{
+    private static readonly ApiKeyManagerOptions Quiet = new() { EnvironmentFaultGuard = false, FailureThreshold = 1000 };
+    private readonly RedisServer _server;
+
+    public RedisScriptTests(RedisServer server) => _server = server;
+
+    [Fact]
+    public void Acquire_ScriptKnown_RunsBySha1NotSentWhole()
+    {
+        using var redis = _server.Connect();
+        using var admin = _server.Admin();
+        using var pool = new RedisKeyPool(redis, RedisKeyPoolTests.Keys(TestKeys.Many(2)), new RedisKeyPoolOptions { PoolName = RedisKeyPoolTests.Name() }, Quiet);
+        // Two rounds over both keys: each key's first success writes a state (Write), the next is only counted (Success).
+        for (int i = 0; i < 4; i++)
+        {
+            pool.Acquire().Succeeded();
+        }
+
+        var server = admin.GetServer(admin.GetEndPoints()[0]);
+        server.Execute("CONFIG", "RESETSTAT");
+
+        for (int i = 0; i < 50; i++)
+        {
+            pool.Acquire().Succeeded();
+        }
+
+        var (evalsha, eval) = ScriptCalls(server);
+        Assert.Equal(0, eval);
+        Assert.True(evalsha >= 100, $"{evalsha} EVALSHA calls for 50 acquires and reports");
+    }
+
+    [Fact]
+    public async Task Acquire_ScriptFlushedRepeatedlyUnderManyCallers_NoCallFailsAndEveryLeaseCountsOnce()
+    {
+        using var redis = _server.Connect();
+        using var admin = _server.Admin();
+        var server = admin.GetServer(admin.GetEndPoints()[0]);
+        var logs = new List<(int EventId, string Message)>();
+        using var pool = new RedisKeyPool(redis, RedisKeyPoolTests.Keys(TestKeys.Many(8)), new RedisKeyPoolOptions { PoolName = RedisKeyPoolTests.Name() }, Quiet,
+            new ApiKeys.Tests.Behaviour.RecordingLogger<RedisKeyPool>(logs));
+        server.Execute("CONFIG", "RESETSTAT");
+        const int Callers = 16;
+        const int Each = 150;
+        using var stop = new CancellationTokenSource();
+        int flushes = 0;
+        var flusher = Task.Factory.StartNew(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                server.ScriptFlush();
+                Interlocked.Increment(ref flushes);
+            }
+        }, TaskCreationOptions.LongRunning);
+
+        // Every caller on its own thread (a blocked pool thread would starve the client's reader on 2 cores); half of them
+        // through the asynchronous path: both fall back on NOSCRIPT.
+        var callers = Enumerable.Range(0, Callers).Select(c => Task.Factory.StartNew(() =>
+        {
+            for (int i = 0; i < Each; i++)
+            {
+                using var lease = c % 2 == 0 ? pool.Acquire() : pool.AcquireAsync().GetAwaiter().GetResult();
+                lease.Succeeded();
+            }
+        }, TaskCreationOptions.LongRunning));
+        await Task.WhenAll(callers);
+        await stop.CancelAsync();
+        await flusher;
+
+        Assert.True(logs.All(l => l.EventId == Diagnostics.ApiKeysEventIds.RedisPoolRegistered), string.Join("\n", logs.Select(l => l.Message)));
+        var statuses = pool.GetStatuses();
+        Assert.Equal(Callers * Each, statuses.Sum(s => s.State.TotalSuccesses));
+        Assert.All(statuses, s => Assert.Equal(0, s.InFlight));
+        var (_, eval) = ScriptCalls(server);
+        Assert.True(flushes > 1 && eval > 0, $"{flushes} flushes, {eval} scripts sent whole: the fallback never ran");
+    }
+
+    private static (long EvalSha, long Eval) ScriptCalls(IServer server)
+    {
+        var stats = server.Info("commandstats").SelectMany(g => g).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        return (Calls(stats, "cmdstat_evalsha"), Calls(stats, "cmdstat_eval"));
+
+        static long Calls(Dictionary<string, string> stats, string name) =>
+            stats.TryGetValue(name, out var line) ? long.Parse(line.Split(',')[0].Split('=')[1], System.Globalization.CultureInfo.InvariantCulture) : 0;
+    }
+}
