@@ -45,6 +45,10 @@ internal sealed class RedisScript
         }
     }
 
+    /// <summary>Sends the script whole (<c>EVAL</c>): an answer of the wrong shape is asked again this way, past any cache.</summary>
+    public RedisResult EvaluateWhole(IDatabase db, RedisKey[] keys, RedisValue[] args) =>
+        db.ScriptEvaluate(Text, keys, args, CommandFlags.NoScriptCache);
+
     public async Task<RedisResult> EvaluateAsync(IDatabase db, RedisKey[] keys, RedisValue[] args)
     {
         try

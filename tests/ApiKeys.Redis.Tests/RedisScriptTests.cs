@@ -84,6 +84,30 @@ public sealed class RedisScriptTests : IClassFixture<RedisServer>
         Assert.True(flushes > 1 && eval > 0, $"{flushes} flushes, {eval} scripts sent whole: the fallback never ran");
     }
 
+    [Fact]
+    public void Answer_NullOrShorterThanTheScriptReturns_IsNotTakenForAnAnswer()
+    {
+        // The shapes a real server gives: what the pool parses only after HasShape said yes (an acquire's answer has 4 elements).
+        using var redis = _server.Connect();
+        var db = redis.GetDatabase();
+        Assert.False(RedisKeyPool.HasShape(db.ScriptEvaluate("return nil", flags: CommandFlags.NoScriptCache), 4));
+        Assert.False(RedisKeyPool.HasShape(db.ScriptEvaluate("return {1, 2}", flags: CommandFlags.NoScriptCache), 4));
+        Assert.False(RedisKeyPool.HasShape(db.ScriptEvaluate("return 7", flags: CommandFlags.NoScriptCache), 4));
+        Assert.False(RedisKeyPool.HasShape(null, 0));
+        Assert.True(RedisKeyPool.HasShape(db.ScriptEvaluate("return {1, 2, 3, 4, 5}", flags: CommandFlags.NoScriptCache), 4));
+        Assert.True(RedisKeyPool.HasShape(db.ScriptEvaluate("return 7", flags: CommandFlags.NoScriptCache), 0));
+    }
+
+    [Fact]
+    public void Outage_ClientPipeCompletedDuringRestart_IsAnOutageSoAReportNeverThrows()
+    {
+        // What StackExchange.Redis 2.13.23 threw out of a report's script call while the server restarted.
+        Assert.True(RedisKeyPool.IsOutage(new InvalidOperationException("Writing is not allowed after writer was completed.")));
+        Assert.True(RedisKeyPool.IsOutage(new ObjectDisposedException("pipe")));
+        // The pool's own verdict is passed on as it is, not wrapped again.
+        Assert.False(RedisKeyPool.IsOutage(new RedisKeyPoolUnavailableException("no answer")));
+    }
+
     private static (long EvalSha, long Eval) ScriptCalls(IServer server)
     {
         var stats = server.Info("commandstats").SelectMany(g => g).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
