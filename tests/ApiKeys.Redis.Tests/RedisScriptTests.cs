@@ -85,6 +85,28 @@ public sealed class RedisScriptTests : IClassFixture<RedisServer>
     }
 
     [Fact]
+    public void Acquire_RightAfterASyncCallFailedOnTheSameThread_GetsItsOwnAnswer()
+    {
+        // StackExchange.Redis reuses a thread's box for synchronous calls: a call failing fast (NOSCRIPT, as the pool's own
+        // EVALSHA does after a flush) left the next synchronous call on the thread waking with no answer or the one before.
+        using var redis = _server.Connect();
+        var db = redis.GetDatabase();
+        using var pool = new RedisKeyPool(redis, RedisKeyPoolTests.Keys(TestKeys.Many(2)), new RedisKeyPoolOptions { PoolName = RedisKeyPoolTests.Name() }, Quiet);
+        var unknown = new byte[20];
+        const int Rounds = 3000;
+        for (int i = 0; i < Rounds; i++)
+        {
+            Assert.Throws<RedisServerException>(() => db.ScriptEvaluate(unknown));
+            using var lease = pool.Acquire();
+            lease.Succeeded();
+        }
+
+        var statuses = pool.GetStatuses();
+        Assert.Equal(Rounds, statuses.Sum(s => s.State.TotalSuccesses));
+        Assert.All(statuses, s => Assert.Equal(0, s.InFlight));
+    }
+
+    [Fact]
     public void Answer_NullOrShorterThanTheScriptReturns_IsNotTakenForAnAnswer()
     {
         // The shapes a real server gives: what the pool parses only after HasShape said yes (an acquire's answer has 4 elements).
