@@ -4,10 +4,20 @@ namespace ApiKeys.Redis;
 
 public sealed partial class RedisKeyPool
 {
-    /// <summary>Runs a script, turning connection trouble into <see cref="RedisKeyPoolUnavailableException"/> (retrying timeouts when asked).</summary>
-    private RedisResult Eval(RedisScript script, RedisKey[] keys, RedisValue[] args, string what, int timeoutRetries = 0)
+    /// <summary>
+    /// Runs a script, turning connection trouble into <see cref="RedisKeyPoolUnavailableException"/> (retrying timeouts when asked).
+    /// <paramref name="length"/> is the least number of elements the script's array answer has (0: a scalar answer). An answer
+    /// that is null or shorter (StackExchange.Redis 2.13 sometimes delivers one under a concurrent <c>SCRIPT FLUSH</c> or a restart;
+    /// the scripts never return one) is asked again once, the script sent whole, when a second run is safe
+    /// (<paramref name="timeoutRetries"/> &gt; 0: the write says what it applies to, a lease or an operation id, so it applies once);
+    /// otherwise, or when the second answer is wrong too, it is an outage, never an <see cref="IndexOutOfRangeException"/>.
+    /// The acquire is not re-asked: if its script ran, a second run would take a second lease and the first would count until
+    /// <see cref="RedisKeyPoolOptions.LeaseTimeout"/>.
+    /// </summary>
+    private RedisResult Eval(RedisScript script, RedisKey[] keys, RedisValue[] args, string what, int timeoutRetries = 0, int length = 0)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        bool whole = false;
         for (int attempt = 0; ; attempt++)
         {
             if (!_redis.IsConnected)
@@ -17,16 +27,19 @@ public sealed partial class RedisKeyPool
 
             try
             {
-                RedisResult? result = script.Evaluate(_redis.GetDatabase(), keys, args);
-                if (result is { IsNull: false })
+                var db = _redis.GetDatabase();
+                RedisResult? result = whole ? script.EvaluateWhole(db, keys, args) : script.Evaluate(db, keys, args);
+                if (HasShape(result, length))
                 {
-                    return result;
+                    return result!;
                 }
 
-                if (attempt >= NullRetries)
+                if (whole || timeoutRetries == 0)
                 {
-                    throw Unavailable(what, null, "no answer");
+                    throw WrongAnswer(what, result);
                 }
+
+                whole = true;
             }
             catch (RedisTimeoutException) when (attempt < timeoutRetries)
             {
@@ -39,38 +52,38 @@ public sealed partial class RedisKeyPool
         }
     }
 
-    private async Task<RedisResult> EvalAsync(RedisScript script, RedisKey[] keys, RedisValue[] args, string what)
+    private async Task<RedisResult> EvalAsync(RedisScript script, RedisKey[] keys, RedisValue[] args, string what, int length)
     {
-        for (int attempt = 0; ; attempt++)
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (!_redis.IsConnected)
         {
-            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-            if (!_redis.IsConnected)
-            {
-                throw Unavailable(what, null);
-            }
+            throw Unavailable(what, null);
+        }
 
-            try
-            {
-                RedisResult? result = await script.EvaluateAsync(_redis.GetDatabase(), keys, args).ConfigureAwait(false);
-                if (result is { IsNull: false })
-                {
-                    return result;
-                }
-
-                if (attempt >= NullRetries)
-                {
-                    throw Unavailable(what, null, "no answer");
-                }
-            }
-            catch (Exception e) when (IsOutage(e))
-            {
-                throw Unavailable(what, e);
-            }
+        try
+        {
+            // Only the acquire runs asynchronously: not safe to run twice, so a wrong answer is not asked again (see Eval).
+            RedisResult? result = await script.EvaluateAsync(_redis.GetDatabase(), keys, args).ConfigureAwait(false);
+            return HasShape(result, length) ? result! : throw WrongAnswer(what, result);
+        }
+        catch (Exception e) when (IsOutage(e))
+        {
+            throw Unavailable(what, e);
         }
     }
 
+    internal static bool HasShape(RedisResult? result, int length) => result is { IsNull: false }
+        && (length == 0 || (result.Resp2Type == ResultType.Array && ((RedisResult[])result!).Length >= length));
+
+    private RedisKeyPoolUnavailableException WrongAnswer(string what, RedisResult? result) =>
+        Unavailable(what, null, result is null or { IsNull: true } ? "no answer" : "an answer of the wrong shape");
+
     // The pool passes no cancellation token to Redis: a cancelled command is the client aborting it on a dropped connection.
-    private static bool IsOutage(Exception e) => e is RedisConnectionException or RedisTimeoutException or TaskCanceledException
+    // InvalidOperationException and ObjectDisposedException out of the client's call are its connection's pipe torn down under
+    // a writer during a restart ("Writing is not allowed after writer was completed"; later StackExchange.Redis versions
+    // report it as a closed socket): an outage like any other, so a report falls back or is logged as lost, never thrown.
+    internal static bool IsOutage(Exception e) => e is RedisConnectionException or RedisTimeoutException or TaskCanceledException
+        || (e is InvalidOperationException and not RedisKeyPoolUnavailableException)
         || (e is RedisServerException s && (s.Message.StartsWith("LOADING", StringComparison.Ordinal)
             || s.Message.StartsWith("READONLY", StringComparison.Ordinal) || s.Message.StartsWith("MASTERDOWN", StringComparison.Ordinal)
             || s.Message.StartsWith("TRYAGAIN", StringComparison.Ordinal) || s.Message.StartsWith("CLUSTERDOWN", StringComparison.Ordinal)));
@@ -81,6 +94,8 @@ public sealed partial class RedisKeyPool
         string message = $"Redis ({endpoints}) is unavailable for key pool '{_redisOptions.PoolName}' ({what}): "
             + (inner is null ? notConnected : inner.GetType().Name)
             + ". Check the server, or set RedisKeyPoolOptions.FallbackToLocal to serve from local state meanwhile.";
-        return inner is null ? new RedisKeyPoolUnavailableException(message) : new RedisKeyPoolUnavailableException(message, inner);
+        var e = inner is null ? new RedisKeyPoolUnavailableException(message) : new RedisKeyPoolUnavailableException(message, inner);
+        e.Data["reason"] = notConnected;
+        return e;
     }
 }

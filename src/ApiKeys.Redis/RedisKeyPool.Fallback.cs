@@ -143,7 +143,7 @@ public sealed partial class RedisKeyPool
         }
         catch (RedisKeyPoolUnavailableException e)
         {
-            Log.RedisUnavailable(_logger, _redisOptions.PoolName, "reconcile", e.InnerException?.GetType().Name ?? "not connected");
+            Log.RedisUnavailable(_logger, _redisOptions.PoolName, "reconcile", e.Reason);
         }
         finally
         {

@@ -29,7 +29,7 @@ public sealed partial class RedisKeyPool
         RedisValue[] args = [_names.KeyPrefix, kind, (long)_options.EnvironmentFaultWindow.TotalMilliseconds, _options.EnvironmentFaultMinKeys,
             entry, replaces ?? "", ClockArg()];
         // The entry names itself (a unique op), so a retry after a timeout records it once.
-        var r = (RedisResult[])Eval(RedisScripts.Guard, [_names.Guard, _names.GuardLog(kind), _names.Ring], args, "guard", TimeoutRetries)!;
+        var r = (RedisResult[])Eval(RedisScripts.Guard, [_names.Guard, _names.GuardLog(kind), _names.Ring], args, "guard", TimeoutRetries, length: 2)!;
         ObserveClock((long)r[1]);
         return (long)r[0] switch
         {

@@ -80,7 +80,7 @@ public sealed partial class RedisKeyPool
         {
             // Reports never throw into the caller's finished request: the outcome goes to local state (merged into Redis
             // later) when falling back, else it is lost and the lease stops counting after LeaseTimeout.
-            Log.ReportLost(_logger, lease.KeyId, lease.LeaseId, e.InnerException?.GetType().Name ?? "not connected");
+            Log.ReportLost(_logger, lease.KeyId, lease.LeaseId, e.Reason);
             if (_redisOptions.FallbackToLocal)
             {
                 Local().Report(lease.KeyId, outcome);
@@ -96,7 +96,7 @@ public sealed partial class RedisKeyPool
         }
         catch (RedisKeyPoolUnavailableException e)
         {
-            Log.ReportLost(_logger, lease.KeyId, lease.LeaseId, e.InnerException?.GetType().Name ?? "not connected");
+            Log.ReportLost(_logger, lease.KeyId, lease.LeaseId, e.Reason);
         }
     }
 
@@ -113,7 +113,7 @@ public sealed partial class RedisKeyPool
             RedisResult result;
             try
             {
-                result = Eval(RedisScripts.Acquire, AcquireKeys(), AcquireArgs(model), "acquire");
+                result = Eval(RedisScripts.Acquire, AcquireKeys(), AcquireArgs(model), "acquire", length: 4);
             }
             catch (RedisKeyPoolUnavailableException) when (_redisOptions.FallbackToLocal)
             {
@@ -152,7 +152,7 @@ public sealed partial class RedisKeyPool
             RedisResult result;
             try
             {
-                result = await EvalAsync(RedisScripts.Acquire, AcquireKeys(), AcquireArgs(model), "acquire").ConfigureAwait(false);
+                result = await EvalAsync(RedisScripts.Acquire, AcquireKeys(), AcquireArgs(model), "acquire", length: 4).ConfigureAwait(false);
             }
             catch (RedisKeyPoolUnavailableException) when (_redisOptions.FallbackToLocal)
             {

@@ -16,7 +16,7 @@ public sealed partial class RedisKeyPool
         for (int attempt = 0; attempt < MaxWriteAttempts; attempt++)
         {
             var args = write.NextArgs();
-            var result = Eval(RedisScripts.Write, write.Keys, args, "report", TimeoutRetries);
+            var result = Eval(RedisScripts.Write, write.Keys, args, "report", TimeoutRetries, length: 5);
             if (write.Take(result) is { } status)
             {
                 return status;
@@ -33,7 +33,7 @@ public sealed partial class RedisKeyPool
     private RedisWriteStatus? SucceedPlain(string id, long leaseId)
     {
         var args = new RedisValue[] { RedisPoolKeys.LeaseMember(leaseId, id), ClockArg() };
-        var r = (RedisResult[])Eval(RedisScripts.Success, [_names.Key(id), _names.Leases, _names.Late], args, "report", TimeoutRetries)!;
+        var r = (RedisResult[])Eval(RedisScripts.Success, [_names.Key(id), _names.Leases, _names.Late], args, "report", TimeoutRetries, length: 2)!;
         ObserveClock((long)r[1]);
         long code = (long)r[0];
         if (code is 0 or 2)

@@ -23,8 +23,6 @@ public sealed partial class RedisKeyPool : IKeyPool, IDisposable
 {
     private const int MaxWriteAttempts = 200;
     private const int TimeoutRetries = 2;
-    // A null answer is never retried: the script may have run (an acquire would count a second lease).
-    private const int NullRetries = 0;
 
     private readonly Lock _gate = new();
     private readonly IConnectionMultiplexer _redis;

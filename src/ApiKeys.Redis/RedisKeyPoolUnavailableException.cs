@@ -20,4 +20,7 @@ public sealed class RedisKeyPoolUnavailableException : InvalidOperationException
         : base(message, innerException)
     {
     }
+
+    /// <summary>Why, for logs: the Redis error's type, or what the pool saw ("not connected", "no answer").</summary>
+    internal string Reason => InnerException?.GetType().Name ?? (Data["reason"] as string) ?? "not connected";
 }

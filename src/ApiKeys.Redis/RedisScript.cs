@@ -10,10 +10,8 @@ namespace ApiKeys.Redis;
 /// </summary>
 /// <remarks>
 /// <c>NOSCRIPT</c> means the script did not run, so the fallback never runs it twice; and <c>EVAL</c> needs no cache, so a
-/// flush between the two commands cannot fail the call. The hash goes through <c>ScriptEvaluate(byte[])</c> and the text with
-/// <see cref="CommandFlags.NoScriptCache"/> (a plain EVAL): StackExchange.Redis 2.13's own script cache (string scripts)
-/// sometimes surfaced NOSCRIPT or answered null under a concurrent <c>SCRIPT FLUSH</c>, and so did <c>Execute("EVALSHA")</c>
-/// (a null answer, about one run in three of <c>RedisScriptTests</c>' flush test); these two calls never did.
+/// flush between the two commands cannot fail the call. Every call goes through the client's asynchronous API, also when
+/// waited for (see <see cref="Evaluate"/>): its synchronous calls answered null, or another call's answer, right after a NOSCRIPT.
 /// </remarks>
 internal sealed class RedisScript
 {
@@ -32,18 +30,20 @@ internal sealed class RedisScript
     /// <summary>The script's SHA1, lowercase hex (what <c>SCRIPT LOAD</c> returns).</summary>
     public string Sha1 => Convert.ToHexStringLower(_sha1);
 
-    public RedisResult Evaluate(IDatabase db, RedisKey[] keys, RedisValue[] args)
-    {
-        try
-        {
-            return db.ScriptEvaluate(_sha1, keys, args);
-        }
-        catch (RedisServerException e) when (IsNoScript(e))
-        {
-            // NoScriptCache: EVAL with the text itself, not the client's own SCRIPT LOAD + EVALSHA (which a flush can defeat again).
-            return db.ScriptEvaluate(Text, keys, args, CommandFlags.NoScriptCache);
-        }
-    }
+    /// <summary>
+    /// Runs the script and waits for it. Through the client's asynchronous call on purpose: StackExchange.Redis 2.13's
+    /// synchronous calls reuse one result box per thread, and a call whose error (here NOSCRIPT) comes back before the caller
+    /// starts waiting recycles its box while the reader has yet to signal it; the thread's next synchronous call then wakes on
+    /// that signal with no answer (null), or with the answer of the call before (a report's two elements read as an acquire's
+    /// four). An asynchronous call has a box of its own, and completes it on the reader's thread (continuations run
+    /// asynchronously), so waiting here needs no thread-pool thread.
+    /// </summary>
+    public RedisResult Evaluate(IDatabase db, RedisKey[] keys, RedisValue[] args) =>
+        EvaluateAsync(db, keys, args).GetAwaiter().GetResult();
+
+    /// <summary>Sends the script whole (<c>EVAL</c>): an answer of the wrong shape is asked again this way, past any cache.</summary>
+    public RedisResult EvaluateWhole(IDatabase db, RedisKey[] keys, RedisValue[] args) =>
+        db.ScriptEvaluateAsync(Text, keys, args, CommandFlags.NoScriptCache).GetAwaiter().GetResult();
 
     public async Task<RedisResult> EvaluateAsync(IDatabase db, RedisKey[] keys, RedisValue[] args)
     {

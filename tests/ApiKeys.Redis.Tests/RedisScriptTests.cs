@@ -84,6 +84,52 @@ public sealed class RedisScriptTests : IClassFixture<RedisServer>
         Assert.True(flushes > 1 && eval > 0, $"{flushes} flushes, {eval} scripts sent whole: the fallback never ran");
     }
 
+    [Fact]
+    public void Acquire_RightAfterASyncCallFailedOnTheSameThread_GetsItsOwnAnswer()
+    {
+        // StackExchange.Redis reuses a thread's box for synchronous calls: a call failing fast (NOSCRIPT, as the pool's own
+        // EVALSHA does after a flush) left the next synchronous call on the thread waking with no answer or the one before.
+        using var redis = _server.Connect();
+        var db = redis.GetDatabase();
+        using var pool = new RedisKeyPool(redis, RedisKeyPoolTests.Keys(TestKeys.Many(2)), new RedisKeyPoolOptions { PoolName = RedisKeyPoolTests.Name() }, Quiet);
+        var unknown = new byte[20];
+        const int Rounds = 3000;
+        for (int i = 0; i < Rounds; i++)
+        {
+            Assert.Throws<RedisServerException>(() => db.ScriptEvaluate(unknown));
+            using var lease = pool.Acquire();
+            lease.Succeeded();
+        }
+
+        var statuses = pool.GetStatuses();
+        Assert.Equal(Rounds, statuses.Sum(s => s.State.TotalSuccesses));
+        Assert.All(statuses, s => Assert.Equal(0, s.InFlight));
+    }
+
+    [Fact]
+    public void Answer_NullOrShorterThanTheScriptReturns_IsNotTakenForAnAnswer()
+    {
+        // The shapes a real server gives: what the pool parses only after HasShape said yes (an acquire's answer has 4 elements).
+        using var redis = _server.Connect();
+        var db = redis.GetDatabase();
+        Assert.False(RedisKeyPool.HasShape(db.ScriptEvaluate("return nil", flags: CommandFlags.NoScriptCache), 4));
+        Assert.False(RedisKeyPool.HasShape(db.ScriptEvaluate("return {1, 2}", flags: CommandFlags.NoScriptCache), 4));
+        Assert.False(RedisKeyPool.HasShape(db.ScriptEvaluate("return 7", flags: CommandFlags.NoScriptCache), 4));
+        Assert.False(RedisKeyPool.HasShape(null, 0));
+        Assert.True(RedisKeyPool.HasShape(db.ScriptEvaluate("return {1, 2, 3, 4, 5}", flags: CommandFlags.NoScriptCache), 4));
+        Assert.True(RedisKeyPool.HasShape(db.ScriptEvaluate("return 7", flags: CommandFlags.NoScriptCache), 0));
+    }
+
+    [Fact]
+    public void Outage_ClientPipeCompletedDuringRestart_IsAnOutageSoAReportNeverThrows()
+    {
+        // What StackExchange.Redis 2.13.23 threw out of a report's script call while the server restarted.
+        Assert.True(RedisKeyPool.IsOutage(new InvalidOperationException("Writing is not allowed after writer was completed.")));
+        Assert.True(RedisKeyPool.IsOutage(new ObjectDisposedException("pipe")));
+        // The pool's own verdict is passed on as it is, not wrapped again.
+        Assert.False(RedisKeyPool.IsOutage(new RedisKeyPoolUnavailableException("no answer")));
+    }
+
     private static (long EvalSha, long Eval) ScriptCalls(IServer server)
     {
         var stats = server.Info("commandstats").SelectMany(g => g).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
