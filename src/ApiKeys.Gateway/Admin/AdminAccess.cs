@@ -8,14 +8,6 @@ namespace ApiKeys.Gateway.Admin;
 /// </summary>
 internal static class AdminAccess
 {
-    public static bool Allowed(AdminOptions options, IPAddress? remote, int localPort)
-    {
-        var ports = options.Ports;
-        if (ports.Count > 0)
-        {
-            return ports.Contains(localPort);
-        }
-
-        return options.AllowRemote || remote is null || IPAddress.IsLoopback(remote);
-    }
+    public static bool Allowed(AdminOptions options, IPAddress? remote, int localPort) =>
+        Hosting.ListenerAccess.Allowed(options.Ports, options.AllowRemote, remote, localPort);
 }

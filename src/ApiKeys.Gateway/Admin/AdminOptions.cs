@@ -42,7 +42,7 @@ public sealed class AdminOptions
     public int SignInAttemptsPerMinuteGlobal { get; set; } = 30;
 
     /// <summary>The ports of <see cref="Urls"/>.</summary>
-    internal IReadOnlyList<int> Ports => Metrics.MetricsOptions.PortsOf(Urls);
+    internal IReadOnlyList<int> Ports => Hosting.ListenerAccess.PortsOf(Urls);
 
     /// <summary>Throws when a value is out of range.</summary>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">A value is out of range; the message says which.</exception>

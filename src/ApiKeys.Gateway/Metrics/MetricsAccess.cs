@@ -5,14 +5,6 @@ namespace ApiKeys.Gateway.Metrics;
 /// <summary>Who may read <c>/metrics</c>: on a listener of its own (<see cref="MetricsOptions.Urls"/>), whoever reaches that port, and only there; else loopback clients, unless <see cref="MetricsOptions.AllowRemote"/>.</summary>
 internal static class MetricsAccess
 {
-    public static bool Allowed(MetricsOptions options, IPAddress? remote, int localPort)
-    {
-        var ports = options.Ports;
-        if (ports.Count > 0)
-        {
-            return ports.Contains(localPort);
-        }
-
-        return options.AllowRemote || remote is null || IPAddress.IsLoopback(remote);
-    }
+    public static bool Allowed(MetricsOptions options, IPAddress? remote, int localPort) =>
+        Hosting.ListenerAccess.Allowed(options.Ports, options.AllowRemote, remote, localPort);
 }

@@ -29,12 +29,5 @@ public sealed class MetricsOptions
     public string? OtlpEndpoint { get; set; }
 
     /// <summary>The ports of <see cref="Urls"/>.</summary>
-    internal IReadOnlyList<int> Ports => PortsOf(Urls);
-
-    /// <summary>The ports of a listener's addresses (<c>;</c>-separated; <c>*</c> and <c>+</c> hosts allowed); none for null.</summary>
-    internal static IReadOnlyList<int> PortsOf(string? urls) => string.IsNullOrWhiteSpace(urls)
-        ? []
-        : [.. urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(u => Uri.TryCreate(u.Replace("://*", "://localhost", StringComparison.Ordinal).Replace("://+", "://localhost", StringComparison.Ordinal), UriKind.Absolute, out var uri) ? uri.Port : -1)
-            .Where(p => p > 0)];
+    internal IReadOnlyList<int> Ports => Hosting.ListenerAccess.PortsOf(Urls);
 }
