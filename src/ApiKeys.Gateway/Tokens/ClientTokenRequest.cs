@@ -59,4 +59,17 @@ public sealed partial record ClientTokenRequest
 
     [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$", RegexOptions.CultureInvariant)]
     private static partial Regex ValidName();
+
+    /// <summary>The token as a store keeps it: this request's name and limits (models normalized), the token's hash, created now.</summary>
+    internal ClientToken ToToken(string hash, DateTimeOffset now) => new()
+    {
+        Name = Name,
+        Hash = hash,
+        Models = Models is { Count: > 0 } m ? [.. m.Select(ModelNames.Normalize)] : null,
+        RequestsPerMinute = RequestsPerMinute,
+        RequestsPerDay = RequestsPerDay,
+        MaxConcurrency = MaxConcurrency,
+        CreatedAt = now,
+        ExpiresAt = ExpiresAt,
+    };
 }

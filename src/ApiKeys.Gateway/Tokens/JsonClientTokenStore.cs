@@ -77,17 +77,7 @@ public sealed class JsonClientTokenStore : IClientTokenStore, IDisposable
 
         using var hasher = new TokenHasher(ReadOrCreateSecret());
         string token = ClientTokenFormat.Generate();
-        var details = new ClientToken
-        {
-            Name = request.Name,
-            Hash = hasher.HashHex(token),
-            Models = request.Models is { Count: > 0 } m ? [.. m.Select(ModelNames.Normalize)] : null,
-            RequestsPerMinute = request.RequestsPerMinute,
-            RequestsPerDay = request.RequestsPerDay,
-            MaxConcurrency = request.MaxConcurrency,
-            CreatedAt = now,
-            ExpiresAt = request.ExpiresAt,
-        };
+        var details = request.ToToken(hasher.HashHex(token), now);
         tokens.Add(details);
         PrivateFile.WriteAtomic(TokensPath, TokensFile.Write(tokens));
         return new CreatedClientToken(token, details);

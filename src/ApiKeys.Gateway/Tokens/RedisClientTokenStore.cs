@@ -94,17 +94,7 @@ public sealed class RedisClientTokenStore : IClientTokenStore, IDisposable
         request.Validate(now);
         var hasher = (await HasherAsync(create: true).ConfigureAwait(false))!;
         string token = ClientTokenFormat.Generate();
-        var details = new ClientToken
-        {
-            Name = request.Name,
-            Hash = hasher.HashHex(token),
-            Models = request.Models is { Count: > 0 } m ? [.. m.Select(ModelNames.Normalize)] : null,
-            RequestsPerMinute = request.RequestsPerMinute,
-            RequestsPerDay = request.RequestsPerDay,
-            MaxConcurrency = request.MaxConcurrency,
-            CreatedAt = now,
-            ExpiresAt = request.ExpiresAt,
-        };
+        var details = request.ToToken(hasher.HashHex(token), now);
         var created = await Db.ScriptEvaluateAsync(CreateScript, [_tokens, _names], [details.Name, details.Hash, TokensFile.WriteOne(details)]).ConfigureAwait(false);
         if ((int)created == 0)
         {
