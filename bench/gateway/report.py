@@ -22,7 +22,7 @@ def main():
         a.add_argument(option)
     args = a.parse_args()
     r = parse(args.results)
-    targets = ["direct", "nginx", "gateway"]
+    targets = ["direct", "nginx", "bare", "gateway", "gateway_jit"]
 
     def rps(t, c):
         row = r[f"{t}.c{c}"]
@@ -42,10 +42,13 @@ def main():
     w(f"before / after: {args.pressure}. Other processes show there: figures from a busy machine are provisional, and a")
     w("single stall of another process shows first as the largest SSE gap.")
     w(f"wrk -t1, {args.duration} s per run, POST generateContent (a 44-byte body, a 285-byte answer); load generator and")
-    w("upstream on core 0, the proxy on core 1. The gateway: Release, the JSON store with 4 keys, a client token, access log on.")
+    w("upstream on core 0, the proxy on core 1. The gateway: the JSON store with 4 keys, a client token, access log and usage")
+    w("accounting on; as the NativeAOT binary (`apikeys serve`, scripts/publish-cli.sh) and on the JIT (`dotnet")
+    w("ApiKeys.Gateway.dll`, Release, what `dotnet run` starts). The bare .NET proxy (bench/gateway/BareProxy) is the floor of")
+    w("the gateway's stack: Kestrel, a minimal API and SocketsHttpHandler, NativeAOT, forwarding with none of the gateway's work.")
     w("")
-    w("| | direct | nginx | gateway |")
-    w("|---|---:|---:|---:|")
+    w("| | direct | nginx | bare .NET proxy | gateway (NativeAOT) | gateway (JIT) |")
+    w("|---|---:|---:|---:|---:|---:|")
     w("| p50 at 1 connection (ms) | " + " | ".join(f"{p50[t]:.3f}" for t in targets) + " |")
     w("| p99 at 1 connection (ms) | " + " | ".join(f"{p99[t]:.3f}" for t in targets) + " |")
     w("| added p50 over direct (ms) | - | " + " | ".join(f"{p50[t] - p50['direct']:.3f}" for t in targets[1:]) + " |")
@@ -73,11 +76,17 @@ def main():
       f"{logs['leaks']:.0f} (exact), {logs['shaped']:.0f} (key- or token-shaped).")
     w("")
     ratio = rps("gateway", 64) / rps("nginx", 64)
+    ratio_jit = rps("gateway_jit", 64) / rps("nginx", 64)
+    ratio_bare = rps("bare", 64) / rps("nginx", 64)
+    ratio_floor = rps("gateway", 64) / rps("bare", 64)
     over = (p50["gateway"] - p50["direct"]) - (p50["nginx"] - p50["direct"])
     gap = sse["gateway"]["max_gap_ms"] - sse["direct"]["max_gap_ms"]
     w("| issue 11's target | measured | met |")
     w("|---|---:|:---:|")
-    w(f"| requests/s at 64 connections, gateway / nginx >= 0.5 | {ratio:.2f} | {'yes' if ratio >= 0.5 else 'NO'} |")
+    w(f"| requests/s at 64 connections, gateway (NativeAOT) / nginx >= 0.5 | {ratio:.2f} | {'yes' if ratio >= 0.5 else 'NO'} |")
+    w(f"| the same, gateway on the JIT / nginx (for reference) | {ratio_jit:.2f} | {'yes' if ratio_jit >= 0.5 else 'no'} |")
+    w(f"| the same, the bare .NET proxy / nginx: the stack's own ceiling | {ratio_bare:.2f} | {'yes' if ratio_bare >= 0.5 else 'no'} |")
+    w(f"| gateway (NativeAOT) / the bare .NET proxy: what the gateway's work costs | {ratio_floor:.2f} | - |")
     w(f"| added p50 at 1 connection, gateway - nginx <= 1 ms | {over:.3f} ms | {'yes' if over <= 1 else 'NO'} |")
     w(f"| largest SSE gap, gateway - direct <= 5 ms | {gap:.2f} ms | {'yes' if gap <= 5 else 'NO'} |")
     w(f"| keys or tokens in the gateway's logs = 0 | {logs['leaks'] + logs['shaped']:.0f} | {'yes' if logs['leaks'] + logs['shaped'] == 0 else 'NO'} |")

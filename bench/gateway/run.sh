@@ -4,11 +4,13 @@
 #   bench/gateway/run.sh [--quick] [--keep]
 #
 # Installs what it lacks (nginx-light or nginx, wrk, python3: Debian packages), builds the gateway, the CLI and the fake
-# upstream (Release), makes a throwaway store (random key-shaped keys, one client token), then measures, with the load
+# upstream (Release) and the NativeAOT CLI (scripts/publish-cli.sh, what `apikeys serve` ships as), makes a throwaway store (random key-shaped keys, one client token), then measures, with the load
 # generator and the upstream on core 0 and the proxy under test on core 1:
 #   latency at 1 connection (p50/p99), requests/s at 16 and 64 connections, RSS under load, the largest gap between SSE
 #   chunks (bench/gateway/sse_probe.py), the latency one failover adds (a key answering 429, then the next key), and
-#   whether any key or token reached the gateway's log.
+#   whether any key or token reached the gateway's log. The gateway is measured twice: as the NativeAOT binary
+#   (artifacts/apikeys serve) and on the JIT (dotnet ApiKeys.Gateway.dll, what `dotnet run` starts); beside them, the
+#   floor of the stack: bench/gateway/BareProxy (Kestrel and SocketsHttpHandler, NativeAOT, none of the gateway's work).
 # Prints a table and writes bench/gateway/results-<date>.md. Every process it starts is stopped by PID on exit; ports are
 # free ones; secrets go through 0600 files, never argv. --quick: short runs (a smoke test, not figures). --keep: keep the
 # run's directory (logs) in /tmp. BENCH_GATEWAY_ARGS: extra gateway arguments (e.g. "--Pool:SyncInterval 00:10:00").
@@ -71,6 +73,12 @@ echo "building (Release)..."
 for project in src/ApiKeys.Gateway src/ApiKeys.Cli bench/gateway/FakeUpstream; do
   dotnet build "$ROOT/$project" -c Release -nologo -v q -clp:ErrorsOnly >/dev/null
 done
+echo "publishing the NativeAOT CLI (scripts/publish-cli.sh)..."
+bash "$ROOT/scripts/publish-cli.sh" -nologo -v q -clp:ErrorsOnly >/dev/null
+AOT_BIN="$ROOT/artifacts/apikeys"
+dotnet publish "$ROOT/bench/gateway/BareProxy" -c Release -r "$(dotnet --info | awk '/^ *RID:/ {print $2; exit}')" \
+  -o "$ROOT/bench/gateway/BareProxy/bin/publish" -nologo -v q -clp:ErrorsOnly >/dev/null
+BARE_BIN="$ROOT/bench/gateway/BareProxy/bin/publish/BareProxy"
 GATEWAY_DLL="$ROOT/src/ApiKeys.Gateway/bin/Release/net10.0/ApiKeys.Gateway.dll"
 CLI_DLL="$ROOT/src/ApiKeys.Cli/bin/Release/net10.0/ApiKeys.Cli.dll"
 UPSTREAM_DLL="$ROOT/bench/gateway/FakeUpstream/bin/Release/net10.0/FakeUpstream.dll"
@@ -171,20 +179,21 @@ PIDS+=($!)
 NGINX_PID=$!
 for _ in $(seq 100); do [[ -n $(pgrep -P "$NGINX_PID" || true) ]] && break; sleep 0.1; done
 
-# start_gateway STORE LOG: the gateway as shipped (JSON store, access log on) on core 1; sets GATEWAY_PID and GATEWAY_URL.
+# start_gateway STORE LOG [jit]: the gateway as shipped (JSON store, access log on) on core 1, the NativeAOT binary
+# (apikeys serve) or, with jit, the assembly on the runtime; sets GATEWAY_PID and GATEWAY_URL.
 start_gateway() {
+  local command=("$AOT_BIN" serve)
+  [[ ${3:-} == jit ]] && command=(dotnet "$GATEWAY_DLL")
   # shellcheck disable=SC2086
-  taskset -c $PROXY_CPU dotnet "$GATEWAY_DLL" --dir "$1" --upstream "http://127.0.0.1:$UPSTREAM_PORT" \
+  taskset -c $PROXY_CPU "${command[@]}" --dir "$1" --upstream "http://127.0.0.1:$UPSTREAM_PORT" \
     --urls "http://127.0.0.1:0" ${BENCH_GATEWAY_ARGS:-} >"$2" 2>&1 &
   GATEWAY_PID=$!
   PIDS+=("$GATEWAY_PID")
   wait_for "$2" "gateway listening on http://127.0.0.1:[0-9]+"
   GATEWAY_URL=$(grep -oE "gateway listening on http://127.0.0.1:[0-9]+" "$2" | head -1 | sed 's/gateway listening on //')
 }
-start_gateway "$RUN/store" "$RUN/gateway.log"
-
-declare -A URL=([direct]="http://127.0.0.1:$UPSTREAM_PORT" [nginx]="http://127.0.0.1:$NGINX_PORT" [gateway]="$GATEWAY_URL")
-declare -A TOKEN=([direct]="" [nginx]="" [gateway]="$RUN/token.txt")
+declare -A URL=([direct]="http://127.0.0.1:$UPSTREAM_PORT" [nginx]="http://127.0.0.1:$NGINX_PORT")
+declare -A TOKEN=([direct]="" [nginx]="" [bare]="" [gateway]="$RUN/token.txt" [gateway_jit]="$RUN/token.txt")
 GENERATE="/v1beta/models/gemini-2.5-flash:generateContent"
 RESULTS="$RUN/results.txt"
 : >"$RESULTS"
@@ -236,7 +245,21 @@ psi() { sed -n 's/^some avg10=[0-9.]* avg60=\([0-9.]*\).*/\1 %/p' /proc/pressure
 PSI_BEFORE=$(psi)
 measure direct
 measure nginx "$NGINX_PID" $(pgrep -P "$NGINX_PID")
+BARE_PORT=$(free_port)
+taskset -c $PROXY_CPU "$BARE_BIN" --upstream "http://127.0.0.1:$UPSTREAM_PORT" --urls "http://127.0.0.1:$BARE_PORT" >"$RUN/bare.log" 2>&1 &
+BARE_PID=$!
+PIDS+=("$BARE_PID")
+wait_for "$RUN/bare.log" "bare proxy listening on"
+URL[bare]="http://127.0.0.1:$BARE_PORT"
+measure bare "$BARE_PID"
+stop "$BARE_PID"
+start_gateway "$RUN/store" "$RUN/gateway.log"
+URL[gateway]="$GATEWAY_URL"
 measure gateway "$GATEWAY_PID"
+stop "$GATEWAY_PID"
+start_gateway "$RUN/store" "$RUN/gateway-jit.log" jit
+URL[gateway_jit]="$GATEWAY_URL"
+measure gateway_jit "$GATEWAY_PID"
 stop "$GATEWAY_PID"
 
 # --- one failover: the first key answers 429 (RetryInfo 1 us), the gateway retries on the next key -------------------
@@ -257,7 +280,7 @@ tail -n +"$(($(cat "$RUN/failover-skip") + 1))" "$RUN/gateway-failover.log" | py
 PSI_AFTER=$(psi)
 
 # --- secrets in the gateway's logs ----------------------------------------------------------------------------------
-cat "$RUN/gateway.log" "$RUN/gateway-failover.log" >"$RUN/all-gateway.log"
+cat "$RUN/gateway.log" "$RUN/gateway-jit.log" "$RUN/gateway-failover.log" >"$RUN/all-gateway.log"
 leaks=$(grep -c -F -f "$RUN/secrets.txt" "$RUN/all-gateway.log" || true)
 shaped=$(grep -c -E 'AIza[0-9A-Za-z_-]{35}|akg_[A-Za-z0-9_-]{43}' "$RUN/all-gateway.log" || true)
 lines=$(wc -l <"$RUN/all-gateway.log")

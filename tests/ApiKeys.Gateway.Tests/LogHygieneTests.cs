@@ -49,7 +49,7 @@ public sealed class LogHygieneTests
         string line = await h.Gateway.WaitForLineAsync(l => l.Contains("AccessLogObserver[3001]", StringComparison.Ordinal));
 
         Assert.Equal(HttpStatusCode.TooManyRequests, first.StatusCode);
-        Assert.Matches(@"POST generateContent 429 Forwarded in \d+\.\d ms \(first byte \d+\.\d ms\) token=tests model=gemini-2\.5-flash key=k_[0-9a-f]{12} failure=RateLimited retries=1 bytes=\d+", line);
+        Assert.Matches(@"POST generateContent 429 Forwarded in \d+\.\d{2} ms \(first byte \d+\.\d{2} ms\) token=tests model=gemini-2\.5-flash key=k_[0-9a-f]{12} failure=RateLimited retries=1 bytes=\d+", line);
     }
 
     [Fact]
