@@ -3,13 +3,16 @@
 #
 #   bench/ApiKeys.Usage.Benchmarks/onoff.sh [PAIRS]        (default 5 pairs)
 #
-# The gateway as shipped (Release, the JSON store with 4 keys, a client token, access log and metrics on) in front of this
+# The gateway as shipped (the NativeAOT `apikeys serve` of scripts/publish-cli.sh; GATEWAY=jit for `dotnet
+# ApiKeys.Gateway.dll`, Release; the JSON store with 4 keys, a client token, access log and metrics on) in front of this
 # project's local upstream (`-- upstream PORT`: generateContent answers with usageMetadata), wrk -t1 posting a small
 # generateContent body (bench/gateway/post.lua; the token from a 0600 file, never argv). wrk and the upstream run on core 0,
 # the gateway on core 1 (taskset). Each run starts a fresh gateway (--Usage:Enabled true or false, a new usage.db), warms
 # it up, measures, and stops it by PID. The pairs alternate their order (on/off, off/on) so a drift of the machine's load
 # does not favour one side. Prints each pair, the medians, and the ratio of the medians.
-# Settings: DURATION (s, 10), WARMUP (s, 4), CONNECTIONS (32), BENCH_GATEWAY_ARGS (extra gateway arguments).
+# Settings: GATEWAY (aot or jit, aot), DURATION (s, 10), WARMUP (s, 4), CONNECTIONS (32), BENCH_GATEWAY_ARGS (extra
+# gateway arguments). On one pinned core the JIT runs mostly tier-0 code for a long time (the runtime multiplies its
+# tiering delay by 10 when it sees one CPU; docs/gateway.md), which the NativeAOT binary does not have.
 # Installs wrk and python3 (Debian packages) when missing.
 set -euo pipefail
 
@@ -18,6 +21,8 @@ PAIRS=${1:-5}
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-4}
 CONNECTIONS=${CONNECTIONS:-32}
+GATEWAY=${GATEWAY:-aot}
+[[ $GATEWAY == aot || $GATEWAY == jit ]] || { echo "onoff.sh: GATEWAY is aot or jit" >&2; exit 2; }
 LOAD_CPU=0
 GATEWAY_CPU=1
 
@@ -36,6 +41,12 @@ done
 GATEWAY_DLL="$ROOT/src/ApiKeys.Gateway/bin/Release/net10.0/ApiKeys.Gateway.dll"
 CLI_DLL="$ROOT/src/ApiKeys.Cli/bin/Release/net10.0/ApiKeys.Cli.dll"
 BENCH_DLL="$ROOT/bench/ApiKeys.Usage.Benchmarks/bin/Release/net10.0/ApiKeys.Usage.Benchmarks.dll"
+GATEWAY_COMMAND=(dotnet "$GATEWAY_DLL")
+if [[ $GATEWAY == aot ]]; then
+  echo "publishing the NativeAOT CLI (scripts/publish-cli.sh)..."
+  bash "$ROOT/scripts/publish-cli.sh" -nologo -v q -clp:ErrorsOnly >/dev/null
+  GATEWAY_COMMAND=("$ROOT/artifacts/apikeys" serve)
+fi
 
 umask 077
 RUN=$(mktemp -d /tmp/apikeys-usage-onoff.XXXXXX)
@@ -76,7 +87,7 @@ run_one() {
   rm -f "$RUN"/store/usage.db*
   port=$(free_port)
   # shellcheck disable=SC2086
-  taskset -c $GATEWAY_CPU dotnet "$GATEWAY_DLL" --dir "$RUN/store" --upstream "http://127.0.0.1:$UPSTREAM_PORT/" \
+  taskset -c $GATEWAY_CPU "${GATEWAY_COMMAND[@]}" --dir "$RUN/store" --upstream "http://127.0.0.1:$UPSTREAM_PORT/" \
     --urls "http://127.0.0.1:$port" --Usage:Enabled "$1" ${BENCH_GATEWAY_ARGS:-} >"$RUN/gateway-$1.log" 2>&1 &
   pid=$!
   PIDS+=($pid)
@@ -95,7 +106,7 @@ print(round(int(fields["requests"]) / (int(fields["duration_us"]) / 1e6)))
 EOF
 }
 
-echo "pairs: $PAIRS, wrk -t1 -c$CONNECTIONS -d${DURATION}s after ${WARMUP}s of warm-up; load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "gateway: $GATEWAY; pairs: $PAIRS, wrk -t1 -c$CONNECTIONS -d${DURATION}s after ${WARMUP}s of warm-up; load $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-6s %-8s %10s %10s %7s\n' pair order on off ratio
 ONS=()
 OFFS=()

@@ -20,23 +20,18 @@ internal sealed class SqliteUsageWriter : IDisposable
     private const string LastIdName = "log_last_id";
 
     private readonly UsageDatabase _database;
-    private readonly SqliteCommand _insertRequest;
-    private readonly SqliteParameter[] _request;
-    private readonly SqliteCommand _insertBlock;
-    private readonly SqliteParameter[] _block;
+    private readonly RawInsert _insertRequest;
+    private readonly RawInsert _insertBlock;
     private readonly Dictionary<(Dimension Dimension, long Value, long Block), long> _blocks = [];
 
     public SqliteUsageWriter(UsageDatabase database)
     {
         _database = database;
         Aggregates = new SqliteAggregates(database);
-        _insertRequest = database.Connection.CreateCommand();
-        _insertRequest.CommandText = $"INSERT INTO requests({UsageSchema.LogColumns}) VALUES ($id, $at, $key, $context, $retries, $latency, $ttfb, $in, $out, $cached, $thinking)";
-        _request = UsageDatabase.Parameters(_insertRequest, "$id", "$at", "$key", "$context", "$retries", "$latency", "$ttfb", "$in", "$out", "$cached", "$thinking");
-        _insertBlock = database.Connection.CreateCommand();
-        _insertBlock.CommandText = "INSERT INTO log_blocks(dimension, value, block, segments) VALUES ($dimension, $value, $block, $segments) "
-            + "ON CONFLICT DO UPDATE SET segments = segments | excluded.segments";
-        _block = UsageDatabase.Parameters(_insertBlock, "$dimension", "$value", "$block", "$segments");
+        // Parameters by position (?1 ... ?11: LogColumns' order), bound through SQLite's C API: these run once per request.
+        _insertRequest = new RawInsert(database.Connection, $"INSERT INTO requests({UsageSchema.LogColumns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+        _insertBlock = new RawInsert(database.Connection, "INSERT INTO log_blocks(dimension, value, block, segments) VALUES (?1, ?2, ?3, ?4) "
+            + "ON CONFLICT DO UPDATE SET segments = segments | excluded.segments");
     }
 
     public SqliteAggregates Aggregates { get; }
@@ -74,7 +69,6 @@ internal sealed class SqliteUsageWriter : IDisposable
 
     private void WriteLog(IReadOnlyList<UsageRecord> records, SqliteTransaction transaction)
     {
-        _insertRequest.Transaction = transaction;
         var names = _database.Names;
         var contexts = _database.Contexts;
         _blocks.Clear();
@@ -86,18 +80,18 @@ internal sealed class SqliteUsageWriter : IDisposable
             long key = names.IdOf(HourlyKey.Clean(r.KeyId), transaction);
             long token = names.IdOf(HourlyKey.Clean(r.TokenName), transaction), model = names.IdOf(HourlyKey.Clean(r.Model), transaction);
             var context = new RequestContext(token, names.IdOf(HourlyKey.Clean(r.Route), transaction), model, r.Status, names.IdOf(HourlyKey.Clean(r.Outcome), transaction));
-            _request[0].Value = id;
-            _request[1].Value = r.Timestamp.ToUnixTimeSeconds();
-            _request[2].Value = key;
-            _request[3].Value = contexts.IdOf(context, transaction);
-            _request[4].Value = r.Retries;
-            _request[5].Value = Milliseconds(r.Latency);
-            _request[6].Value = r.TimeToFirstByte is { } t ? Milliseconds(t) : DBNull.Value;
-            _request[7].Value = (object?)r.InputTokens ?? DBNull.Value;
-            _request[8].Value = (object?)r.OutputTokens ?? DBNull.Value;
-            _request[9].Value = (object?)r.CachedTokens ?? DBNull.Value;
-            _request[10].Value = (object?)r.ThinkingTokens ?? DBNull.Value;
-            _insertRequest.ExecuteNonQuery();
+            _insertRequest.Bind(1, id);
+            _insertRequest.Bind(2, r.Timestamp.ToUnixTimeSeconds());
+            _insertRequest.Bind(3, key);
+            _insertRequest.Bind(4, contexts.IdOf(context, transaction));
+            _insertRequest.Bind(5, r.Retries);
+            _insertRequest.Bind(6, Milliseconds(r.Latency));
+            _insertRequest.Bind(7, r.TimeToFirstByte is { } t ? Milliseconds(t) : null);
+            _insertRequest.Bind(8, r.InputTokens);
+            _insertRequest.Bind(9, r.OutputTokens);
+            _insertRequest.Bind(10, r.CachedTokens);
+            _insertRequest.Bind(11, r.ThinkingTokens);
+            _insertRequest.Execute();
             long block = id >> UsageSchema.BlockBits, segment = LogBlocks.SegmentBit(id);
             Mark((Dimension.Key, key, block), segment);
             Mark((Dimension.Token, token, block), segment);
@@ -105,14 +99,13 @@ internal sealed class SqliteUsageWriter : IDisposable
             Mark((Dimension.Status, r.Status, block), segment);
         }
 
-        _insertBlock.Transaction = transaction;
         foreach (var ((dimension, value, block), segments) in _blocks)
         {
-            _block[0].Value = (long)dimension;
-            _block[1].Value = value;
-            _block[2].Value = block;
-            _block[3].Value = segments;
-            _insertBlock.ExecuteNonQuery();
+            _insertBlock.Bind(1, (long)dimension);
+            _insertBlock.Bind(2, value);
+            _insertBlock.Bind(3, block);
+            _insertBlock.Bind(4, segments);
+            _insertBlock.Execute();
         }
 
         // The largest id ever given: ids keep growing even when retention empties the log (a follower's cursor stays valid).
