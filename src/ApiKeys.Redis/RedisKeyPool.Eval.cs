@@ -14,7 +14,14 @@ public sealed partial class RedisKeyPool
     /// The acquire is not re-asked: if its script ran, a second run would take a second lease and the first would count until
     /// <see cref="RedisKeyPoolOptions.LeaseTimeout"/>.
     /// </summary>
-    private RedisResult Eval(RedisScript script, RedisKey[] keys, RedisValue[] args, string what, int timeoutRetries = 0, int length = 0)
+    private RedisResult Eval(RedisScript script, RedisKey[] keys, RedisValue[] args, string what, int timeoutRetries = 0, int length = 0) =>
+        EvalAsync(script, keys, args, what, timeoutRetries, length).GetAwaiter().GetResult();
+
+    /// <summary>
+    /// <see cref="Eval"/> without blocking a thread. The command is written (or queued in order) before this returns its
+    /// task, so a command this thread sends next runs after it on the same connection (an unawaited success relies on it).
+    /// </summary>
+    private async Task<RedisResult> EvalAsync(RedisScript script, RedisKey[] keys, RedisValue[] args, string what, int timeoutRetries = 0, int length = 0)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         bool whole = false;
@@ -28,7 +35,7 @@ public sealed partial class RedisKeyPool
             try
             {
                 var db = _redis.GetDatabase();
-                RedisResult? result = whole ? script.EvaluateWhole(db, keys, args) : script.Evaluate(db, keys, args);
+                RedisResult? result = await (whole ? script.EvaluateWholeAsync(db, keys, args) : script.EvaluateAsync(db, keys, args)).ConfigureAwait(false);
                 if (HasShape(result, length))
                 {
                     return result!;
@@ -49,26 +56,6 @@ public sealed partial class RedisKeyPool
             {
                 throw Unavailable(what, e);
             }
-        }
-    }
-
-    private async Task<RedisResult> EvalAsync(RedisScript script, RedisKey[] keys, RedisValue[] args, string what, int length)
-    {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        if (!_redis.IsConnected)
-        {
-            throw Unavailable(what, null);
-        }
-
-        try
-        {
-            // Only the acquire runs asynchronously: not safe to run twice, so a wrong answer is not asked again (see Eval).
-            RedisResult? result = await script.EvaluateAsync(_redis.GetDatabase(), keys, args).ConfigureAwait(false);
-            return HasShape(result, length) ? result! : throw WrongAnswer(what, result);
-        }
-        catch (Exception e) when (IsOutage(e))
-        {
-            throw Unavailable(what, e);
         }
     }
 
