@@ -15,13 +15,16 @@ public sealed partial class RedisKeyPool
     /// <see cref="RedisKeyPoolOptions.LeaseTimeout"/>.
     /// </summary>
     private RedisResult Eval(RedisScript script, RedisKey[] keys, RedisValue[] args, string what, int timeoutRetries = 0, int length = 0) =>
-        EvalAsync(script, keys, args, what, timeoutRetries, length).GetAwaiter().GetResult();
+        EvalAsync(script, keys, args, what, timeoutRetries, length, wait: true).GetAwaiter().GetResult();
 
     /// <summary>
-    /// <see cref="Eval"/> without blocking a thread. The command is written (or queued in order) before this returns its
-    /// task, so a command this thread sends next runs after it on the same connection (an unawaited success relies on it).
+    /// <see cref="Eval"/> without blocking a thread (<paramref name="wait"/> false). The command is written (or queued in
+    /// order) before this returns its task, so a command this thread sends next runs after it on the same connection (an
+    /// unawaited success relies on it). With <paramref name="wait"/>, each call is waited for here
+    /// (<see cref="RedisScript.Evaluate"/>) and the task returned is complete.
     /// </summary>
-    private async Task<RedisResult> EvalAsync(RedisScript script, RedisKey[] keys, RedisValue[] args, string what, int timeoutRetries = 0, int length = 0)
+    private async Task<RedisResult> EvalAsync(RedisScript script, RedisKey[] keys, RedisValue[] args, string what, int timeoutRetries = 0,
+        int length = 0, bool wait = false)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         bool whole = false;
@@ -35,7 +38,8 @@ public sealed partial class RedisKeyPool
             try
             {
                 var db = _redis.GetDatabase();
-                RedisResult? result = await (whole ? script.EvaluateWholeAsync(db, keys, args) : script.EvaluateAsync(db, keys, args)).ConfigureAwait(false);
+                RedisResult? result = wait ? (whole ? script.EvaluateWholeAsync(db, keys, args).GetAwaiter().GetResult() : script.Evaluate(db, keys, args))
+                    : await (whole ? script.EvaluateWholeAsync(db, keys, args) : script.EvaluateAsync(db, keys, args)).ConfigureAwait(false);
                 if (HasShape(result, length))
                 {
                     return result!;

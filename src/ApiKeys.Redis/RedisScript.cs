@@ -30,6 +30,23 @@ internal sealed class RedisScript
     /// <summary>The script's SHA1, lowercase hex (what <c>SCRIPT LOAD</c> returns).</summary>
     public string Sha1 => Convert.ToHexStringLower(_sha1);
 
+    /// <summary>
+    /// <see cref="EvaluateAsync"/> for a caller that waits: the client's asynchronous call, waited for directly, so the reader
+    /// thread that completes it wakes this thread with no thread-pool thread in between (an <c>async</c> method's continuation
+    /// would run on one, the client's tasks continuing asynchronously: a third thread and two wake-ups a call).
+    /// </summary>
+    public RedisResult Evaluate(IDatabase db, RedisKey[] keys, RedisValue[] args)
+    {
+        try
+        {
+            return db.ScriptEvaluateAsync(_sha1, keys, args).GetAwaiter().GetResult();
+        }
+        catch (RedisServerException e) when (IsNoScript(e))
+        {
+            return EvaluateWholeAsync(db, keys, args).GetAwaiter().GetResult();
+        }
+    }
+
     /// <summary>Sends the script whole (<c>EVAL</c>): an answer of the wrong shape is asked again this way, past any cache.</summary>
     public Task<RedisResult> EvaluateWholeAsync(IDatabase db, RedisKey[] keys, RedisValue[] args) =>
         db.ScriptEvaluateAsync(Text, keys, args, CommandFlags.NoScriptCache);
