@@ -14,7 +14,17 @@ public sealed partial class RedisKeyPool
     /// The acquire is not re-asked: if its script ran, a second run would take a second lease and the first would count until
     /// <see cref="RedisKeyPoolOptions.LeaseTimeout"/>.
     /// </summary>
-    private RedisResult Eval(RedisScript script, RedisKey[] keys, RedisValue[] args, string what, int timeoutRetries = 0, int length = 0)
+    private RedisResult Eval(RedisScript script, RedisKey[] keys, RedisValue[] args, string what, int timeoutRetries = 0, int length = 0) =>
+        EvalAsync(script, keys, args, what, timeoutRetries, length, wait: true).GetAwaiter().GetResult();
+
+    /// <summary>
+    /// <see cref="Eval"/> without blocking a thread (<paramref name="wait"/> false). The command is written (or queued in
+    /// order) before this returns its task, so a command this thread sends next runs after it on the same connection (an
+    /// unawaited success relies on it). With <paramref name="wait"/>, each call is waited for here
+    /// (<see cref="RedisScript.Evaluate"/>) and the task returned is complete.
+    /// </summary>
+    private async Task<RedisResult> EvalAsync(RedisScript script, RedisKey[] keys, RedisValue[] args, string what, int timeoutRetries = 0,
+        int length = 0, bool wait = false)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         bool whole = false;
@@ -28,7 +38,8 @@ public sealed partial class RedisKeyPool
             try
             {
                 var db = _redis.GetDatabase();
-                RedisResult? result = whole ? script.EvaluateWhole(db, keys, args) : script.Evaluate(db, keys, args);
+                RedisResult? result = wait ? (whole ? script.EvaluateWholeAsync(db, keys, args).GetAwaiter().GetResult() : script.Evaluate(db, keys, args))
+                    : await (whole ? script.EvaluateWholeAsync(db, keys, args) : script.EvaluateAsync(db, keys, args)).ConfigureAwait(false);
                 if (HasShape(result, length))
                 {
                     return result!;
@@ -49,26 +60,6 @@ public sealed partial class RedisKeyPool
             {
                 throw Unavailable(what, e);
             }
-        }
-    }
-
-    private async Task<RedisResult> EvalAsync(RedisScript script, RedisKey[] keys, RedisValue[] args, string what, int length)
-    {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        if (!_redis.IsConnected)
-        {
-            throw Unavailable(what, null);
-        }
-
-        try
-        {
-            // Only the acquire runs asynchronously: not safe to run twice, so a wrong answer is not asked again (see Eval).
-            RedisResult? result = await script.EvaluateAsync(_redis.GetDatabase(), keys, args).ConfigureAwait(false);
-            return HasShape(result, length) ? result! : throw WrongAnswer(what, result);
-        }
-        catch (Exception e) when (IsOutage(e))
-        {
-            throw Unavailable(what, e);
         }
     }
 

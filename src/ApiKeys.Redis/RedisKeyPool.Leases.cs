@@ -66,25 +66,18 @@ public sealed partial class RedisKeyPool
 
     private void ReportLease(KeyLease lease, KeyOutcome outcome)
     {
+        if (TrySendSuccess(lease, outcome))
+        {
+            return;
+        }
+
         try
         {
             Apply(lease.KeyId, outcome, lease.LeaseId);
         }
-        catch (RedisServerException e)
+        catch (Exception e) when (e is RedisServerException or RedisKeyPoolUnavailableException)
         {
-            // The server refused the write (OOM under noeviction, BUSY, NOPERM): the outcome is lost, not the caller's
-            // request; the lease stops counting after LeaseTimeout.
-            Log.ReportLost(_logger, lease.KeyId, lease.LeaseId, e.GetType().Name);
-        }
-        catch (RedisKeyPoolUnavailableException e)
-        {
-            // Reports never throw into the caller's finished request: the outcome goes to local state (merged into Redis
-            // later) when falling back, else it is lost and the lease stops counting after LeaseTimeout.
-            Log.ReportLost(_logger, lease.KeyId, lease.LeaseId, e.Reason);
-            if (_redisOptions.FallbackToLocal)
-            {
-                Local().Report(lease.KeyId, outcome);
-            }
+            LoseReport(lease, outcome, e);
         }
     }
 

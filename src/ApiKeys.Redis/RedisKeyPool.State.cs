@@ -71,12 +71,18 @@ public sealed partial class RedisKeyPool
             outcome = outcome.RedactedWith(Redactor);
         }
 
-        if (outcome.IsSuccess && leaseId is { } lease && SucceedPlain(id, lease) is { } counted)
+        if (outcome.IsSuccess && leaseId is { } lease && SucceedPlainAsync(id, lease, wait: true).GetAwaiter().GetResult() is { } counted)
         {
             _notifier.RecordOutcome(outcome);
             return counted;
         }
 
+        return WriteOutcome(id, outcome, leaseId);
+    }
+
+    /// <summary>An outcome a plain success cannot count: a compare-and-set of the key's state with the pool's rules.</summary>
+    private RedisWriteStatus WriteOutcome(string id, KeyOutcome outcome, long? leaseId)
+    {
         KeyTransition transition = default;
         var before = KeyState.Empty;
         DateTimeOffset at = default;

@@ -13,6 +13,7 @@ public sealed partial class RedisKeyPool
     public IReadOnlyList<KeyStatus> GetStatuses(string? model = null)
     {
         model = string.IsNullOrEmpty(model) ? null : model;
+        AwaitSends();
         ReconcileBeforeRead();
         if (IsUsingLocalFallback)
         {
@@ -43,7 +44,10 @@ public sealed partial class RedisKeyPool
     /// <summary>Every key's status, read without blocking a thread.</summary>
     /// <param name="model">Also say whether each key can serve this model.</param>
     /// <param name="includeOthers">Also list ids other processes registered in the pool (shown by id).</param>
-    public Task<IReadOnlyList<KeyStatus>> GetStatusesAsync(string? model = null, bool includeOthers = false) =>
-        RedisStatusReader.ReadAsync(_redis.GetDatabase(), _names, _keys, includeOthers, string.IsNullOrEmpty(model) ? null : model,
-            _options.MaxLeasesPerKey, ClockArg());
+    public async Task<IReadOnlyList<KeyStatus>> GetStatusesAsync(string? model = null, bool includeOthers = false)
+    {
+        await AwaitSendsAsync().ConfigureAwait(false);
+        return await RedisStatusReader.ReadAsync(_redis.GetDatabase(), _names, _keys, includeOthers, string.IsNullOrEmpty(model) ? null : model,
+            _options.MaxLeasesPerKey, ClockArg()).ConfigureAwait(false);
+    }
 }

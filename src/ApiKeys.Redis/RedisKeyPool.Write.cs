@@ -28,12 +28,16 @@ public sealed partial class RedisKeyPool
 
     /// <summary>
     /// A lease's success, counted in the key's hash when the key's state is plain (<see cref="RedisScripts.Success"/>: no new
-    /// state, no JSON either way); null when it is not, and the caller writes a new state.
+    /// state, no JSON either way); null when it is not, and the caller writes a new state. The script is sent before this
+    /// returns its task (<see cref="EvalAsync"/>), so the caller's next command on the connection runs after it;
+    /// with <paramref name="wait"/> the answer is waited for here and the task returned is complete.
     /// </summary>
-    private RedisWriteStatus? SucceedPlain(string id, long leaseId)
+    private async Task<RedisWriteStatus?> SucceedPlainAsync(string id, long leaseId, bool wait = false)
     {
         var args = new RedisValue[] { RedisPoolKeys.LeaseMember(leaseId, id), ClockArg() };
-        var r = (RedisResult[])Eval(RedisScripts.Success, [_names.Key(id), _names.Leases, _names.Late], args, "report", TimeoutRetries, length: 2)!;
+        var answer = await EvalAsync(RedisScripts.Success, [_names.Key(id), _names.Leases, _names.Late], args, "report", TimeoutRetries, length: 2, wait)
+            .ConfigureAwait(false);
+        var r = (RedisResult[])answer!;
         ObserveClock((long)r[1]);
         long code = (long)r[0];
         if (code is 0 or 2)

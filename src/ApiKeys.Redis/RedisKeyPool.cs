@@ -174,13 +174,20 @@ public sealed partial class RedisKeyPool : IKeyPool, IDisposable
     /// <summary>Whether calls are being served from local state because Redis is unreachable.</summary>
     public bool IsUsingLocalFallback => Volatile.Read(ref _fallbackActive) != 0;
 
-    /// <summary>Releases the local fallback, and the multiplexer when the pool created it.</summary>
+    /// <summary>
+    /// Waits for the successes sent without waiting for their answer (they reach Redis, or are logged as lost), then releases
+    /// the local fallback, and the multiplexer when the pool created it.
+    /// </summary>
     public void Dispose()
     {
+        AwaitSends();
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
         }
+
+        // Successes another thread sent meanwhile: on the wire already; a state write one of them still needs is logged as lost.
+        AwaitSends();
 
         _redis.ConnectionRestored -= OnConnectionRestored;
         _notifier.Dispose();

@@ -48,7 +48,11 @@ internal sealed class RedisPoolKeys
     /// <summary>Sorted set: leases that timed out (<c>leaseId|keyId</c>), scored by when, kept for a lease timeout: a late report still counts once.</summary>
     public RedisKey Late { get; }
 
-    /// <summary>Hash: the environment-fault guard's ends (unix ms, Redis clock): <c>backoff</c>, and <c>t:&lt;kind&gt;</c> per failure kind.</summary>
+    /// <summary>
+    /// Hash: the environment-fault guard's ends (unix ms, Redis clock): <c>backoff</c>, and <c>t:&lt;kind&gt;</c> per failure kind;
+    /// beside them <c>sweep</c>, the earliest time a lease in <see cref="Leases"/> or <see cref="Late"/> can be due (the acquire,
+    /// which reads <c>backoff</c> anyway, looks at those sets only from then on).
+    /// </summary>
     public RedisKey Guard { get; }
 
     /// <summary>Sorted set: the guard's recent failures of one kind that took a key out, scored by when.</summary>

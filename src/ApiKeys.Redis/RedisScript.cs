@@ -11,7 +11,7 @@ namespace ApiKeys.Redis;
 /// <remarks>
 /// <c>NOSCRIPT</c> means the script did not run, so the fallback never runs it twice; and <c>EVAL</c> needs no cache, so a
 /// flush between the two commands cannot fail the call. Every call goes through the client's asynchronous API, also when
-/// waited for (see <see cref="Evaluate"/>): its synchronous calls answered null, or another call's answer, right after a NOSCRIPT.
+/// waited for (see <see cref="EvaluateAsync"/>): its synchronous calls answered null, or another call's answer, right after a NOSCRIPT.
 /// </remarks>
 internal sealed class RedisScript
 {
@@ -31,20 +31,34 @@ internal sealed class RedisScript
     public string Sha1 => Convert.ToHexStringLower(_sha1);
 
     /// <summary>
-    /// Runs the script and waits for it. Through the client's asynchronous call on purpose: StackExchange.Redis 2.13's
-    /// synchronous calls reuse one result box per thread, and a call whose error (here NOSCRIPT) comes back before the caller
-    /// starts waiting recycles its box while the reader has yet to signal it; the thread's next synchronous call then wakes on
-    /// that signal with no answer (null), or with the answer of the call before (a report's two elements read as an acquire's
-    /// four). An asynchronous call has a box of its own, and completes it on the reader's thread (continuations run
-    /// asynchronously), so waiting here needs no thread-pool thread.
+    /// <see cref="EvaluateAsync"/> for a caller that waits: the client's asynchronous call, waited for directly, so the reader
+    /// thread that completes it wakes this thread with no thread-pool thread in between (an <c>async</c> method's continuation
+    /// would run on one, the client's tasks continuing asynchronously: a third thread and two wake-ups a call).
     /// </summary>
-    public RedisResult Evaluate(IDatabase db, RedisKey[] keys, RedisValue[] args) =>
-        EvaluateAsync(db, keys, args).GetAwaiter().GetResult();
+    public RedisResult Evaluate(IDatabase db, RedisKey[] keys, RedisValue[] args)
+    {
+        try
+        {
+            return db.ScriptEvaluateAsync(_sha1, keys, args).GetAwaiter().GetResult();
+        }
+        catch (RedisServerException e) when (IsNoScript(e))
+        {
+            return EvaluateWholeAsync(db, keys, args).GetAwaiter().GetResult();
+        }
+    }
 
     /// <summary>Sends the script whole (<c>EVAL</c>): an answer of the wrong shape is asked again this way, past any cache.</summary>
-    public RedisResult EvaluateWhole(IDatabase db, RedisKey[] keys, RedisValue[] args) =>
-        db.ScriptEvaluateAsync(Text, keys, args, CommandFlags.NoScriptCache).GetAwaiter().GetResult();
+    public Task<RedisResult> EvaluateWholeAsync(IDatabase db, RedisKey[] keys, RedisValue[] args) =>
+        db.ScriptEvaluateAsync(Text, keys, args, CommandFlags.NoScriptCache);
 
+    /// <summary>
+    /// Runs the script by its SHA1, sent whole on <c>NOSCRIPT</c>. Synchronous callers wait on this task on purpose:
+    /// StackExchange.Redis 2.13's synchronous calls reuse one result box per thread, and a call whose error (here NOSCRIPT)
+    /// comes back before the caller starts waiting recycles its box while the reader has yet to signal it; the thread's next
+    /// synchronous call then wakes on that signal with no answer (null), or with the answer of the call before (a report's two
+    /// elements read as an acquire's four). An asynchronous call has a box of its own, and completes it on the reader's thread
+    /// (continuations run asynchronously), so waiting on it needs no thread-pool thread.
+    /// </summary>
     public async Task<RedisResult> EvaluateAsync(IDatabase db, RedisKey[] keys, RedisValue[] args)
     {
         try

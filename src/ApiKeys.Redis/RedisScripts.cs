@@ -41,25 +41,37 @@ internal static partial class RedisScripts
     /// <summary>
     /// KEYS: ring, cool, leases, held, seq, late, guard. ARGV: key prefix, model ('' none), cap (0 none), lease timeout ms,
     /// n request limits, per limit (model or '' for every model, per minute or 0, per day or 0, the next day's start ms), the clock (ms, or -1 for Redis's TIME).
-    /// A lease that timed out goes to 'late' (scored by when), so its report, if it ever comes, still counts once.
+    /// A lease that timed out goes to 'late' (scored by when), so its report, if it ever comes, still counts once. The guard
+    /// hash's 'sweep' says when a lease or late entry can next be due: before then the acquire does not look at those sets.
     /// Returns {1, id, leaseId, now, (limit index, until ms)...: the limits this lease reached} | {0, busy, earliest ms or -1, now}
     /// | {2, 0, back-off end ms, now} while the environment-fault guard says back off | {-1, 0, 0, now} when the pool is not registered.
     /// A pick for no model prefers keys with no cooldown for any model ('mu', the last one's end, past); a key cooling
     /// for some model is handed out only when no such key is left, and then goes to the end of the ring.
     /// </summary>
     public static readonly RedisScript Acquire = new(Now + """
-        if redis.call('EXISTS', KEYS[4]) == 0 then return {-1, 0, 0, now} end
-        local backoff = tonumber(redis.call('HGET', KEYS[7], 'backoff') or '0')
+        local g = redis.call('HMGET', KEYS[7], 'backoff', 'sweep')
+        local backoff = tonumber(g[1] or '0')
         if backoff > now then return {2, 0, backoff, now} end
         local prefix = ARGV[1]
-        -- Leases whose process never reported (it crashed) stop counting after the lease timeout.
-        redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', now - tonumber(ARGV[4]))
-        local stale = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now, 'LIMIT', 0, 32)
-        for _, m in ipairs(stale) do
-          redis.call('ZREM', KEYS[3], m)
-          redis.call('ZADD', KEYS[6], now, m)
-          local k = prefix .. string.match(m, '|(.+)$')
-          if tonumber(redis.call('HGET', k, 'inflight') or '0') > 0 then redis.call('HINCRBY', k, 'inflight', -1) end
+        local timeout = tonumber(ARGV[4])
+        -- Leases whose process never reported (it crashed) stop counting after the lease timeout. 'sweep' is the earliest
+        -- time one can be due (a lease's timeout, a late entry's end): the sets are only looked at from then on.
+        local sweep = tonumber(g[2] or '0')
+        if sweep <= now then
+          redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', now - timeout)
+          local stale = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now, 'LIMIT', 0, 32)
+          for _, m in ipairs(stale) do
+            redis.call('ZREM', KEYS[3], m)
+            redis.call('ZADD', KEYS[6], now, m)
+            local k = prefix .. string.match(m, '|(.+)$')
+            if tonumber(redis.call('HGET', k, 'inflight') or '0') > 0 then redis.call('HINCRBY', k, 'inflight', -1) end
+          end
+          sweep = now + timeout
+          local first = redis.call('ZRANGE', KEYS[3], 0, 0, 'WITHSCORES')
+          if first[2] and tonumber(first[2]) < sweep then sweep = tonumber(first[2]) end
+          first = redis.call('ZRANGE', KEYS[6], 0, 0, 'WITHSCORES')
+          if first[2] and tonumber(first[2]) + timeout < sweep then sweep = tonumber(first[2]) + timeout end
+          redis.call('HSET', KEYS[7], 'sweep', sweep)
         end
         -- Keys whose cooldown ended go back to the end of the ring.
         local due = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, 64)
@@ -118,7 +130,11 @@ internal static partial class RedisScripts
           local k = prefix .. id
           redis.call('HINCRBY', k, 'inflight', 1)
           local lease = redis.call('INCR', KEYS[5])
-          redis.call('ZADD', KEYS[3], now + tonumber(ARGV[4]), string.format('%d', lease) .. '|' .. id)
+          redis.call('ZADD', KEYS[3], now + timeout, string.format('%d', lease) .. '|' .. id)
+          if now + timeout < sweep then
+            sweep = now + timeout
+            redis.call('HSET', KEYS[7], 'sweep', sweep)
+          end
           local answer = {1, id, lease, now}
           if ARGV[5] ~= '0' then count(k, id, answer) end
           return answer
@@ -154,6 +170,8 @@ internal static partial class RedisScripts
           redis.call('RPUSH', KEYS[1], fallback)
           return take(fallback)
         end
+        -- Checked here only: a pool that is not registered has no key this process holds in the ring either.
+        if redis.call('EXISTS', KEYS[4]) == 0 then return {-1, 0, 0, now} end
         local first = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
         if first[2] then
           local u = tonumber(first[2])
