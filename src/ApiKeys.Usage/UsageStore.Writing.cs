@@ -9,28 +9,46 @@ namespace ApiKeys.Usage;
 
 public sealed partial class UsageStore
 {
-    /// <summary>One write: the file (log rows, aggregates, transitions, in one transaction), then the shared aggregates. The caller holds the write gate.</summary>
-    private void FlushCore()
+    /// <summary>
+    /// Takes what the queue holds into what waits for the next write: each record's counts into the pending hourly
+    /// aggregates (the file's and the shared ones), its log row as a value. The records themselves are not kept, so they
+    /// die young (see <see cref="LogRow"/>). The caller holds the write gate.
+    /// </summary>
+    private void Drain()
     {
-        var fresh = new List<UsageRecord>();
+        bool local = _writer is not null, log = local && _options.RequestLog;
         while (_queue.Reader.TryRead(out var record))
         {
-            fresh.Add(record);
+            if (local)
+            {
+                AddTo(_pendingHourly, record);
+                _pendingRequests++;
+            }
+
+            if (log)
+            {
+                _pendingRows.Add(LogRow.From(record));
+            }
+
+            if (_shared is not null)
+            {
+                AddTo(_sharedPending, record);
+            }
         }
 
         while (_events.TryDequeue(out var change))
         {
             _pendingEvents.Add(change);
         }
+    }
 
-        if (_shared is not null && fresh.Count > 0)
-        {
-            Merge(_sharedPending, Aggregate(fresh));
-        }
-
+    /// <summary>One write: the file (log rows, aggregates, transitions, in one transaction), then the shared aggregates. The caller holds the write gate.</summary>
+    private void FlushCore()
+    {
+        Drain();
+        _lastWrite = _time.GetUtcNow();
         if (_writer is not null)
         {
-            _pending.AddRange(fresh);
             WriteLocal();
         }
 
@@ -51,16 +69,18 @@ public sealed partial class UsageStore
 
     private void WriteLocal()
     {
-        if (_pending.Count == 0 && _pendingEvents.Count == 0)
+        if (_pendingRequests == 0 && _pendingEvents.Count == 0)
         {
             return;
         }
 
         try
         {
-            _writer!.Write(_pending, Aggregate(_pending), _pendingEvents, _options.RequestLog);
-            UsageMetrics.Written(_pending.Count);
-            _pending.Clear();
+            _writer!.Write(_pendingRows, _pendingHourly, _pendingEvents, _options.RequestLog);
+            UsageMetrics.Written(_pendingRequests);
+            _pendingRows.Clear();
+            _pendingHourly.Clear();
+            _pendingRequests = 0;
             _pendingEvents.Clear();
             if (_failure is not null)
             {
@@ -71,10 +91,11 @@ public sealed partial class UsageStore
         catch (SqliteException e)
         {
             _failure = UsageStoreException.From(Path, e).Message;
-            int over = _pending.Count - _options.QueueCapacity;
+            // The counts wait whole (one entry per hour x key x model x token x outcome); the log keeps its newest rows.
+            int over = _pendingRows.Count - _options.QueueCapacity;
             if (over > 0)
             {
-                _pending.RemoveRange(0, over);
+                _pendingRows.RemoveRange(0, over);
                 Drop(over, "database unavailable");
             }
 
@@ -83,7 +104,7 @@ public sealed partial class UsageStore
                 _pendingEvents.RemoveRange(0, _pendingEvents.Count - 10_000);
             }
 
-            Log.WriteFailed(_logger, Path, e.Message, _pending.Count, Dropped);
+            Log.WriteFailed(_logger, Path, e.Message, _pendingRequests, Dropped);
         }
     }
 
@@ -121,7 +142,7 @@ public sealed partial class UsageStore
         }
         catch (SqliteException e)
         {
-            Log.WriteFailed(_logger, Path, e.Message, _pending.Count, Dropped);
+            Log.WriteFailed(_logger, Path, e.Message, _pendingRequests, Dropped);
         }
     }
 
@@ -173,30 +194,20 @@ public sealed partial class UsageStore
         var batch = new Dictionary<HourlyKey, HourlyCounts>();
         foreach (var r in records)
         {
-            var key = new HourlyKey(HourlyKey.HourOf(r.Timestamp), HourlyKey.Clean(r.KeyId), HourlyKey.Clean(r.Model), HourlyKey.Clean(r.TokenName), HourlyKey.Clean(r.Outcome));
-            if (!batch.TryGetValue(key, out var counts))
-            {
-                batch[key] = counts = new HourlyCounts();
-            }
-
-            counts.Add(r);
+            AddTo(batch, r);
         }
 
         return batch;
     }
 
-    private static void Merge(Dictionary<HourlyKey, HourlyCounts> into, Dictionary<HourlyKey, HourlyCounts> from)
+    private static void AddTo(Dictionary<HourlyKey, HourlyCounts> into, UsageRecord r)
     {
-        foreach (var (key, counts) in from)
+        var key = new HourlyKey(HourlyKey.HourOf(r.Timestamp), HourlyKey.Clean(r.KeyId), HourlyKey.Clean(r.Model), HourlyKey.Clean(r.TokenName), HourlyKey.Clean(r.Outcome));
+        if (!into.TryGetValue(key, out var counts))
         {
-            if (into.TryGetValue(key, out var existing))
-            {
-                existing.Add(counts);
-            }
-            else
-            {
-                into[key] = counts;
-            }
+            into[key] = counts = new HourlyCounts();
         }
+
+        counts.Add(r);
     }
 }

@@ -22,6 +22,7 @@ namespace ApiKeys.Usage;
 public sealed partial class UsageStore : IUsageSink, IDisposable
 {
     private static readonly TimeSpan SweepEvery = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan DrainInterval = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan AnomalyCheckEvery = TimeSpan.FromMinutes(1);
     private const int MaxSharedPending = 100_000;
 
@@ -36,11 +37,14 @@ public sealed partial class UsageStore : IUsageSink, IDisposable
     private readonly UsageDatabase? _database;
     private readonly SqliteUsageWriter? _writer;
     private readonly string? _openError;
-    private readonly List<UsageRecord> _pending = [];
+    private readonly List<LogRow> _pendingRows = [];
+    private readonly Dictionary<HourlyKey, HourlyCounts> _pendingHourly = [];
     private readonly List<PendingKeyEvent> _pendingEvents = [];
     private readonly Dictionary<HourlyKey, HourlyCounts> _sharedPending = [];
     private readonly HashSet<(string, string, long)> _flagged = [];
     private readonly Thread? _thread;
+    private int _pendingRequests;
+    private DateTimeOffset _lastWrite;
     private DateTimeOffset _lastSweep = DateTimeOffset.MinValue;
     private DateTimeOffset _lastAnomalyCheck = DateTimeOffset.MinValue;
     private volatile string? _failure;
@@ -177,7 +181,8 @@ public sealed partial class UsageStore : IUsageSink, IDisposable
         {
             try
             {
-                Task.Delay(_options.FlushInterval, _time, stop).GetAwaiter().GetResult();
+                // Drained often (the records die young), written every FlushInterval.
+                Task.Delay(_options.FlushInterval < DrainInterval ? _options.FlushInterval : DrainInterval, _time, stop).GetAwaiter().GetResult();
                 _writeGate.Wait(stop);
             }
             catch (OperationCanceledException)
@@ -187,12 +192,19 @@ public sealed partial class UsageStore : IUsageSink, IDisposable
 
             try
             {
-                FlushCore();
+                if (_time.GetUtcNow() - _lastWrite >= _options.FlushInterval)
+                {
+                    FlushCore();
+                }
+                else
+                {
+                    Drain();
+                }
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 // An exception would end this thread and the process with it: say so, and try again at the next flush.
-                Log.WriteFailed(_logger, Path, e.Message, _pending.Count, Dropped);
+                Log.WriteFailed(_logger, Path, e.Message, _pendingRequests, Dropped);
             }
             finally
             {

@@ -1,4 +1,3 @@
-using ApiKeys.Http.Usage;
 using ApiKeys.Usage.Aggregates;
 using Microsoft.Data.Sqlite;
 
@@ -36,7 +35,7 @@ internal sealed class SqliteUsageWriter : IDisposable
 
     public SqliteAggregates Aggregates { get; }
 
-    public void Write(IReadOnlyList<UsageRecord> records, IReadOnlyDictionary<HourlyKey, HourlyCounts> hourly, IReadOnlyList<PendingKeyEvent> events, bool log)
+    public void Write(IReadOnlyList<LogRow> records, IReadOnlyDictionary<HourlyKey, HourlyCounts> hourly, IReadOnlyList<PendingKeyEvent> events, bool log)
     {
         using var transaction = _database.Connection.BeginTransaction();
         try
@@ -67,7 +66,7 @@ internal sealed class SqliteUsageWriter : IDisposable
         _insertBlock.Dispose();
     }
 
-    private void WriteLog(IReadOnlyList<UsageRecord> records, SqliteTransaction transaction)
+    private void WriteLog(IReadOnlyList<LogRow> records, SqliteTransaction transaction)
     {
         var names = _database.Names;
         var contexts = _database.Contexts;
@@ -77,16 +76,16 @@ internal sealed class SqliteUsageWriter : IDisposable
         foreach (var r in records)
         {
             id++;
-            long key = names.IdOf(HourlyKey.Clean(r.KeyId), transaction);
-            long token = names.IdOf(HourlyKey.Clean(r.TokenName), transaction), model = names.IdOf(HourlyKey.Clean(r.Model), transaction);
-            var context = new RequestContext(token, names.IdOf(HourlyKey.Clean(r.Route), transaction), model, r.Status, names.IdOf(HourlyKey.Clean(r.Outcome), transaction));
+            long key = names.IdOf(r.KeyId, transaction);
+            long token = names.IdOf(r.TokenName, transaction), model = names.IdOf(r.Model, transaction);
+            var context = new RequestContext(token, names.IdOf(r.Route, transaction), model, r.Status, names.IdOf(r.Outcome, transaction));
             _insertRequest.Bind(1, id);
-            _insertRequest.Bind(2, r.Timestamp.ToUnixTimeSeconds());
+            _insertRequest.Bind(2, r.At);
             _insertRequest.Bind(3, key);
             _insertRequest.Bind(4, contexts.IdOf(context, transaction));
             _insertRequest.Bind(5, r.Retries);
-            _insertRequest.Bind(6, Milliseconds(r.Latency));
-            _insertRequest.Bind(7, r.TimeToFirstByte is { } t ? Milliseconds(t) : null);
+            _insertRequest.Bind(6, r.LatencyMs);
+            _insertRequest.Bind(7, r.TimeToFirstByteMs);
             _insertRequest.Bind(8, r.InputTokens);
             _insertRequest.Bind(9, r.OutputTokens);
             _insertRequest.Bind(10, r.CachedTokens);
@@ -140,6 +139,4 @@ internal sealed class SqliteUsageWriter : IDisposable
 
     private long LastId(SqliteTransaction transaction) =>
         Math.Max(_database.Meta(LastIdName, transaction) ?? 0, UsageDatabase.Scalar(_database.Connection, transaction, "SELECT max(id) FROM requests") ?? 0);
-
-    private static long Milliseconds(TimeSpan span) => (long)Math.Round(span.TotalMilliseconds);
 }
