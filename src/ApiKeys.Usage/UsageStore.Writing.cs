@@ -189,17 +189,6 @@ public sealed partial class UsageStore
         _anomalies = [.. found.Where(a => a.Hour.ToUnixTimeSeconds() / 3600 == hour)];
     }
 
-    internal static Dictionary<HourlyKey, HourlyCounts> Aggregate(IEnumerable<UsageRecord> records)
-    {
-        var batch = new Dictionary<HourlyKey, HourlyCounts>();
-        foreach (var r in records)
-        {
-            AddTo(batch, r);
-        }
-
-        return batch;
-    }
-
     private static void AddTo(Dictionary<HourlyKey, HourlyCounts> into, UsageRecord r)
     {
         var key = new HourlyKey(HourlyKey.HourOf(r.Timestamp), HourlyKey.Clean(r.KeyId), HourlyKey.Clean(r.Model), HourlyKey.Clean(r.TokenName), HourlyKey.Clean(r.Outcome));
