@@ -77,7 +77,10 @@ public static class GatewayApp
     public static WebApplication Build(string[] args)
     {
         ArgumentNullException.ThrowIfNull(args);
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args });
+        // Settings are read once, at start: no watch on appsettings.json, which would watch the whole current directory tree
+        // (a thread woken by every file written under it, the gateway's own logs and databases included). A later
+        // --hostBuilder:reloadConfigOnChange on the command line still wins.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false", .. args] });
         // Defaults under every other source (appsettings.json, environment, command line can change them).
         builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = Defaults });
         builder.Configuration.AddEnvironmentVariables(EnvironmentPrefix);
