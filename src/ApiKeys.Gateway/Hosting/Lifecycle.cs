@@ -1,6 +1,7 @@
 using ApiKeys.Gateway.Logging;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Options;
 
 namespace ApiKeys.Gateway.Hosting;
@@ -36,7 +37,10 @@ internal static class Lifecycle
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         string listening = string.Join(", ", addresses);
         string upstream = options.UpstreamUri.ToString();
-        GatewayLog.Listening(logger, listening, upstream, backend.Description);
+        bool kestrelInline = app.Services.GetRequiredService<IOptions<SocketTransportOptions>>().Value.UnsafePreferInlineScheduling;
+        bool socketsInline = Environment.GetEnvironmentVariable(InlineIo.SocketsVariable) == "1";
+        string io = InlineIo.Describe(kestrelInline, socketsInline);
+        GatewayLog.Listening(logger, listening, upstream, backend.Description, io);
         try
         {
             if (backend.Tokens.ListAsync().AsTask().GetAwaiter().GetResult().Count == 0)
