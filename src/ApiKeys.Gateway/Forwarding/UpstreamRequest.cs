@@ -9,7 +9,9 @@ internal static class UpstreamRequest
 {
     public static HttpRequestMessage Create(HttpRequest request, Uri upstream, ForwardRoute route, ReadOnlyMemory<byte> body, ForwardContext context)
     {
-        var message = new HttpRequestMessage(HttpMethod.Parse(request.Method), new Uri(upstream, route.UpstreamPath + QueryWithoutKey(request.QueryString.Value)));
+        // One parse of the whole address (the upstream ends with '/', the route's path is relative to it), not two.
+        var address = new Uri(string.Concat(upstream.OriginalString, route.UpstreamPath, QueryWithoutKey(request.QueryString.Value)), UriKind.Absolute);
+        var message = new HttpRequestMessage(HttpMethod.Parse(request.Method), address);
         if (upstream.Scheme == Uri.UriSchemeHttps)
         {
             // Google speaks HTTP/2: one connection carries many streams.

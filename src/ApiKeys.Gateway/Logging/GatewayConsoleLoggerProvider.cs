@@ -23,6 +23,7 @@ public sealed class GatewayConsoleLoggerProvider : ILoggerProvider
     });
 
     private readonly Task _writer;
+    private SecondStamp? _second;
 
     /// <summary>Writes to <paramref name="output"/> (standard output when null).</summary>
     public GatewayConsoleLoggerProvider(LogRedactor redactor, TimeProvider? timeProvider = null, Stream? output = null)
@@ -41,6 +42,22 @@ public sealed class GatewayConsoleLoggerProvider : ILoggerProvider
     {
         _lines.Writer.TryComplete();
         _writer.Wait(TimeSpan.FromSeconds(5));
+    }
+
+    /// <summary>The time as <c>yyyy-MM-ddTHH:mm:ss.fffZ</c>: the part up to the second is formatted once a second, not once a line.</summary>
+    private void AppendTime(StringBuilder line)
+    {
+        var now = _time.GetUtcNow().UtcDateTime;
+        long second = now.Ticks / TimeSpan.TicksPerSecond;
+        var stamp = Volatile.Read(ref _second);
+        if (stamp is null || stamp.Second != second)
+        {
+            stamp = new SecondStamp(second, now.ToString("yyyy-MM-ddTHH:mm:ss.", CultureInfo.InvariantCulture));
+            Volatile.Write(ref _second, stamp);
+        }
+
+        int milliseconds = now.Millisecond;
+        line.Append(stamp.Text).Append((char)('0' + (milliseconds / 100))).Append((char)('0' + (milliseconds / 10 % 10))).Append((char)('0' + (milliseconds % 10))).Append('Z');
     }
 
     private void Enqueue(string line)
@@ -74,6 +91,8 @@ public sealed class GatewayConsoleLoggerProvider : ILoggerProvider
         }
     }
 
+    private sealed record SecondStamp(long Second, string Text);
+
     private sealed class Logger(GatewayConsoleLoggerProvider provider, string category) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)
@@ -88,9 +107,9 @@ public sealed class GatewayConsoleLoggerProvider : ILoggerProvider
                 return;
             }
 
-            var line = new StringBuilder(160)
-                .Append(provider._time.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture))
-                .Append(' ').Append(Level(logLevel)).Append(' ').Append(category);
+            var line = new StringBuilder(256);
+            provider.AppendTime(line);
+            line.Append(' ').Append(Level(logLevel)).Append(' ').Append(category);
             if (eventId.Id != 0)
             {
                 line.Append('[').Append(eventId.Id).Append(']');

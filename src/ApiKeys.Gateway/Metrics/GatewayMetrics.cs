@@ -20,6 +20,8 @@ internal sealed class GatewayMetrics : IDisposable
     private static readonly string[] States = ["available", "cooling", "disabled", "busy"];
     private static readonly double[] SecondsBuckets = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 
+    private static readonly object[] BoxedStatuses = [.. Enumerable.Range(100, 500).Select(s => (object)s)];
+
     private readonly Meter _meter = new(MeterName, "1.0");
     private readonly ConcurrentDictionary<string, byte> _models = new(StringComparer.Ordinal);
     private readonly Counter<long> _requests;
@@ -54,7 +56,7 @@ internal sealed class GatewayMetrics : IDisposable
     {
         string model = Model(record.Model);
         string route = record.Route ?? "";
-        _requests.Add(1, new("route", route), new("model", model), new("status", record.Status), new("kind", record.Outcome));
+        _requests.Add(1, new("route", route), new("model", model), new("status", Status(record.Status)), new("kind", record.Outcome));
         if (record.Retries > 0)
         {
             _retries.Add(record.Retries, new KeyValuePair<string, object?>("route", route), new KeyValuePair<string, object?>("model", model));
@@ -96,6 +98,9 @@ internal sealed class GatewayMetrics : IDisposable
             _tokens.Add(count.Value, new("model", model), new("token", token), new("type", type));
         }
     }
+
+    /// <summary>The status as a tag value, boxed once per status code, not once per request.</summary>
+    private static object Status(int status) => status is >= 100 and < 600 ? BoxedStatuses[status - 100] : status;
 
     private string Model(string? model)
     {

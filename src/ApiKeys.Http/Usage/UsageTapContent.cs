@@ -15,22 +15,43 @@ internal sealed class UsageTapContent : HttpContent
     {
         _inner = inner;
         _meter = meter;
-        foreach (var header in inner.Headers)
+        // As the upstream sent them (NonValidated): nothing is parsed only to be copied.
+        foreach (var (name, values) in inner.Headers.NonValidated)
         {
-            Headers.TryAddWithoutValidation(header.Key, header.Value);
+            Headers.TryAddWithoutValidation(name, values);
         }
     }
 
     /// <summary>Whether a body may hold token counts: JSON or server-sent events, not compressed.</summary>
     public static bool CanTap(HttpContent? content)
     {
-        if (content is null || content.Headers.ContentEncoding.Count > 0)
+        // The raw values (NonValidated): a header parsed here would be parsed for nothing on every response.
+        var headers = content?.Headers.NonValidated;
+        if (headers is not { } raw || (raw.TryGetValues("Content-Encoding", out var encoding) && HasValue(encoding)))
         {
             return false;
         }
 
-        string? type = content.Headers.ContentType?.MediaType;
-        return type is null || type.Contains("json", StringComparison.OrdinalIgnoreCase) || type.Contains("event-stream", StringComparison.OrdinalIgnoreCase);
+        if (!raw.TryGetValues("Content-Type", out var types))
+        {
+            return true;
+        }
+
+        string type = types.ToString();
+        return type.Length == 0 || type.Contains("json", StringComparison.OrdinalIgnoreCase) || type.Contains("event-stream", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static bool HasValue(System.Net.Http.Headers.HeaderStringValues values)
+    {
+        foreach (var value in values)
+        {
+            if (!string.IsNullOrWhiteSpace(value))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     protected override async Task<Stream> CreateContentReadStreamAsync() =>

@@ -134,6 +134,44 @@ public sealed class ApiKeyHandlerUsageTests
         Assert.Equal(FakeReply.GenerateWithUsageJson, Encoding.UTF8.GetString(body));
     }
 
+    [Theory]
+    [InlineData("application/json; charset=utf-8", null, true)]
+    [InlineData("text/event-stream", null, true)]
+    [InlineData(null, null, true)]
+    [InlineData("text/html; charset=utf-8", null, false)]
+    [InlineData("application/json", "gzip", false)]
+    [InlineData("application/json", "", true)]
+    public void CanTap_ReadsTheRawHeaders(string? contentType, string? encoding, bool tapped)
+    {
+        using var content = new ByteArrayContent([]);
+        if (contentType is not null)
+        {
+            content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        }
+
+        if (encoding is not null)
+        {
+            content.Headers.TryAddWithoutValidation("Content-Encoding", encoding);
+        }
+
+        Assert.Equal(tapped, UsageTapContent.CanTap(content));
+        Assert.False(UsageTapContent.CanTap(null));
+    }
+
+    [Fact]
+    public void TapContent_CarriesTheInnerHeadersAsTheyCame()
+    {
+        using var inner = new ByteArrayContent([1, 2, 3]);
+        inner.Headers.TryAddWithoutValidation("Content-Type", "application/json;charset=utf-8");
+        inner.Headers.TryAddWithoutValidation("X-Odd", "a, b");
+        var meter = UsageMeter.Start(new HttpRequestMessage(), new RecordingSink(), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance)!;
+
+        using var tap = new UsageTapContent(inner, meter);
+
+        Assert.Equal("application/json;charset=utf-8", tap.Headers.NonValidated["Content-Type"].ToString());
+        Assert.Equal("a, b", tap.Headers.NonValidated["X-Odd"].ToString());
+    }
+
     private sealed class RecordingSink : IUsageSink
     {
         public ConcurrentQueue<UsageRecord> Records { get; } = new();
