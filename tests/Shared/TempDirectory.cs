@@ -1,6 +1,6 @@
-namespace ApiKeys.Tests.Support;
+namespace ApiKeys.TestSupport;
 
-/// <summary>A fresh directory per test, removed afterwards.</summary>
+/// <summary>A fresh directory per test under the temp directory's apikeys-tests (which the canary scan reads), removed afterwards.</summary>
 public sealed class TempDirectory : IDisposable
 {
     public TempDirectory()
