@@ -60,16 +60,16 @@ try
         new RedisKeyPoolOptions { PoolName = "bench" }, new ApiKeyManagerOptions { EnvironmentFaultGuard = false });
     Console.WriteLine($"redis-server {db.Execute("INFO", "server").ToString().Split('\n').First(l => l.StartsWith("redis_version", StringComparison.Ordinal)).Trim()}, " +
         $"{Environment.ProcessorCount} cores, .NET {Environment.Version}, {seconds} s per cell");
-    Console.WriteLine("| callers | PING round trips/s | acquire + report/s | ratio to PING | mean latency acquire + report |");
-    Console.WriteLine("|---:|---:|---:|---:|---:|");
+    Console.WriteLine("| callers | PING round trips/s | acquire + report/s | ratio to PING | mean latency acquire + report | CPU a PING, client / redis | CPU a pair, client / redis |");
+    Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|");
     foreach (int callers in new[] { 1, 4, 16 })
     {
         Run(callers, 1, () => db.Ping());
         Run(callers, 1, () => { using var l = pool.Acquire(); l.Succeeded(); });
-        double ping = Run(callers, seconds, () => db.Ping());
-        double op = Run(callers, seconds, () => { using var l = pool.Acquire(); l.Succeeded(); });
+        var (ping, pingCpu) = Measured(db, callers, seconds, () => db.Ping());
+        var (op, opCpu) = Measured(db, callers, seconds, () => { using var l = pool.Acquire(); l.Succeeded(); });
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {callers} | {ping:N0} | {op:N0} | {op / ping:P0} | {callers / op * 1e6:N0} us |"));
+            $"| {callers} | {ping:N0} | {op:N0} | {op / ping:P0} | {callers / op * 1e6:N0} us | {pingCpu} | {opCpu} |"));
     }
 }
 finally
@@ -80,6 +80,25 @@ finally
         server.WaitForExit();
     }
 }
+
+// A cell's rate, and the CPU one operation cost in this process and in redis-server (its INFO cpu), in microseconds.
+static (double Rate, string Cpu) Measured(IDatabase db, int callers, double seconds, Action op)
+{
+    var self = Process.GetCurrentProcess();
+    double server = ServerCpu(db);
+    var client = self.TotalProcessorTime;
+    var clock = Stopwatch.StartNew();
+    double rate = Run(callers, seconds, op);
+    double ops = rate * clock.Elapsed.TotalSeconds;
+    self.Refresh();
+    double clientUs = (self.TotalProcessorTime - client).TotalMicroseconds / ops;
+    double serverUs = (ServerCpu(db) - server) * 1e6 / ops;
+    return (rate, string.Create(CultureInfo.InvariantCulture, $"{clientUs:N1} / {serverUs:N1} us"));
+}
+
+static double ServerCpu(IDatabase db) => db.Execute("INFO", "cpu").ToString().Split('\n')
+    .Where(l => l.StartsWith("used_cpu_user:", StringComparison.Ordinal) || l.StartsWith("used_cpu_sys:", StringComparison.Ordinal))
+    .Sum(l => double.Parse(l[(l.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim(), CultureInfo.InvariantCulture));
 
 static double Run(int callers, double seconds, Action op)
 {
