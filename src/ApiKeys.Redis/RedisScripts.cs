@@ -40,19 +40,30 @@ internal static partial class RedisScripts
 
     /// <summary>
     /// KEYS: ring, cool, leases, held, seq, late, guard. ARGV: key prefix, model ('' none), cap (0 none), lease timeout ms,
-    /// n request limits, per limit (model or '' for every model, per minute or 0, per day or 0, the next day's start ms), the clock (ms, or -1 for Redis's TIME).
+    /// n request limits, per limit (model or '' for every model, per minute or 0, per day or 0, the next day's start ms),
+    /// n successes carried, each success's lease member (see <see cref="Success"/>), the clock (ms, or -1 for Redis's TIME).
     /// A lease that timed out goes to 'late' (scored by when), so its report, if it ever comes, still counts once. The guard
     /// hash's 'sweep' says when a lease or late entry can next be due: before then the acquire does not look at those sets.
     /// Returns {1, id, leaseId, now, (limit index, until ms)...: the limits this lease reached} | {0, busy, earliest ms or -1, now}
-    /// | {2, 0, back-off end ms, now} while the environment-fault guard says back off | {-1, 0, 0, now} when the pool is not registered.
+    /// | {2, 0, back-off end ms, now} while the environment-fault guard says back off | {-1, 0, 0, now} when the pool is not registered;
+    /// each answer ends with the carried successes' codes (as <see cref="Success"/>'s), in order, counted before the pick.
     /// A pick for no model prefers keys with no cooldown for any model ('mu', the last one's end, past); a key cooling
     /// for some model is handed out only when no such key is left, and then goes to the end of the ring.
     /// </summary>
-    public static readonly RedisScript Acquire = new(Now + """
+    public static readonly RedisScript Acquire = new(Now + Succeed + """
+        local prefix = ARGV[1]
+        -- Successes queued in this process while another call was on its way ride on its next acquire, counted before the
+        -- pick (a lease the caller just ended frees its key for it); their codes end the answer, in order.
+        local sbase = 6 + 4 * tonumber(ARGV[5])
+        local done = {}
+        for i = 1, tonumber(ARGV[sbase]) do
+          local m = ARGV[sbase + i]
+          done[i] = succeed(prefix .. string.match(m, '|(.+)$'), m, KEYS[3], KEYS[6], now)
+        end
+        local function pick()
         local g = redis.call('HMGET', KEYS[7], 'backoff', 'sweep')
         local backoff = tonumber(g[1] or '0')
         if backoff > now then return {2, 0, backoff, now} end
-        local prefix = ARGV[1]
         local timeout = tonumber(ARGV[4])
         -- Leases whose process never reported (it crashed) stop counting after the lease timeout. 'sweep' is the earliest
         -- time one can be due (a lease's timeout, a late entry's end): the sets are only looked at from then on.
@@ -178,6 +189,10 @@ internal static partial class RedisScripts
           if earliest < 0 or u < earliest then earliest = u end
         end
         return {0, busy, earliest, now}
+        end
+        local answer = pick()
+        for _, c in ipairs(done) do answer[#answer + 1] = c end
+        return answer
         """);
 
     /// <summary>
