@@ -8,18 +8,19 @@ internal static partial class RedisScripts
     // 2 when the lease was already reported, 3 when the lease had timed out (counted all the same).
     private const string Succeed = """
         local function succeed(k, member, leases, late, now)
-          local f = redis.call('HMGET', k, 'plain', 'inflight')
+          local f = redis.call('HMGET', k, 'plain', 'inflight', 's')
           if f[1] ~= '1' then return 0 end
           local code = 1
+          local inflight = tonumber(f[2] or '0')
           if redis.call('ZREM', leases, member) == 1 then
-            if tonumber(f[2] or '0') > 0 then redis.call('HINCRBY', k, 'inflight', -1) end
+            if inflight > 0 then inflight = inflight - 1 end
           elseif redis.call('ZREM', late, member) == 1 then
             code = 3
           else
             return 2
           end
-          redis.call('HINCRBY', k, 's', 1)
-          redis.call('HSET', k, 'lu', now)
+          -- One write for the three fields (the script runs alone: nothing changes them between the read and this).
+          redis.call('HSET', k, 'inflight', inflight, 's', tonumber(f[3] or '0') + 1, 'lu', now)
           return code
         end
 

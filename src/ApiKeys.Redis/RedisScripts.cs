@@ -151,9 +151,12 @@ internal static partial class RedisScripts
           return answer
         end
         local fallback = nil
-        local n = redis.call('LLEN', KEYS[1])
-        for i = 1, n do
+        -- The ring's length is asked only once its first key does not do: most picks take the first.
+        local i, n = 0, -1
+        while n < 0 or i < n do
+          i = i + 1
           local id = redis.call('LMOVE', KEYS[1], KEYS[1], 'LEFT', 'RIGHT')
+          if not id then break end
           if redis.call('SISMEMBER', KEYS[4], id) == 1 then
             local k = prefix .. id
             local f = redis.call('HMGET', k, 'inflight', mfield, 'mu')
@@ -175,6 +178,7 @@ internal static partial class RedisScripts
             end
             if ok then return take(id) end
           end
+          if n < 0 then n = redis.call('LLEN', KEYS[1]) end
         end
         if fallback then
           redis.call('LREM', KEYS[1], 1, fallback)
