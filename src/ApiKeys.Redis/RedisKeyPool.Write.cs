@@ -64,7 +64,7 @@ public sealed partial class RedisKeyPool
             _version = seen?.Version ?? -1;
             _folded = seen?.Folded ?? 0;
             _now = pool.RedisNow();
-            Keys = [pool._names.Key(id), pool._names.Ring, pool._names.Cool, pool._names.Leases, pool._names.Key(id), pool._names.Late];
+            Keys = [pool._names.Key(id), pool._names.Ring, pool._names.Cool, pool._names.Leases, pool._names.Key(id), pool._names.Late, pool._names.Guard];
             // A write with no lease still says what it applies to, so the retry after a client timeout (the script may
             // have run) cannot apply it twice.
             if (leaseId is null)
