@@ -12,11 +12,20 @@ public sealed partial class RedisKeyPool
     /// (<paramref name="timeoutRetries"/> &gt; 0: the write says what it applies to, a lease or an operation id, so it applies once);
     /// otherwise, or when the second answer is wrong too, it is an outage, never an <see cref="IndexOutOfRangeException"/>.
     /// The acquire is not re-asked: if its script ran, a second run would take a second lease and the first would count until
-    /// <see cref="RedisKeyPoolOptions.LeaseTimeout"/>.
+    /// <see cref="RedisKeyPoolOptions.LeaseTimeout"/>. A waited call runs after the successes this process queued before it
+    /// (<see cref="FlushQueued"/>; an acquire carries them instead, <paramref name="started"/>): the last outcome reported is
+    /// the last applied.
     /// </summary>
     private RedisResult Eval(RedisScript script, RedisKey[] keys, RedisValue[] args, string what, int timeoutRetries = 0, int length = 0,
-        Task<RedisResult>? started = null) =>
-        EvalAsync(script, keys, args, what, timeoutRetries, length, wait: true, started).GetAwaiter().GetResult();
+        Task<RedisResult>? started = null)
+    {
+        if (started is null)
+        {
+            FlushQueued();
+        }
+
+        return EvalAsync(script, keys, args, what, timeoutRetries, length, wait: true, started).GetAwaiter().GetResult();
+    }
 
     /// <summary>
     /// <see cref="Eval"/> without blocking a thread (<paramref name="wait"/> false). The command is written (or queued in

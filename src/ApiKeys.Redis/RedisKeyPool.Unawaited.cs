@@ -153,7 +153,10 @@ public sealed partial class RedisKeyPool
         return _sends.IsEmpty ? Task.CompletedTask : Task.WhenAll(_sends.Values);
     }
 
-    /// <summary>Sends the queued successes now, in a batch of their own, rather than after the batch on its way.</summary>
+    /// <summary>
+    /// Sends the queued successes now, in a batch of their own, rather than after the batch on its way: a read, or a write
+    /// of this process that must run after them (a waited report or release), is written after this returns.
+    /// </summary>
     private void FlushQueued()
     {
         if (Volatile.Read(ref _unwritten) == 0)

@@ -145,6 +145,23 @@ public sealed class RedisUnawaitedSuccessTests : IClassFixture<RedisServer>, IDi
     }
 
     [Fact]
+    public void Failed_AfterASuccessQueuedBehindABatch_TheFailureIsTheLastOutcome()
+    {
+        using var pool = Pool(_redis, RedisKeyPoolTests.Name(), keys: 1);
+        pool.Acquire().Succeeded();
+        var leases = Enumerable.Range(0, 3).Select(_ => pool.Acquire()).ToList();
+
+        // The first success waits in the paused server, so the second is queued; the failure's write must not pass it.
+        Pause(300, "WRITE");
+        leases[0].Succeeded();
+        leases[1].Succeeded();
+        leases[2].Failed(KeyFailure.Unknown("boom"));
+
+        var status = pool.GetStatuses().Single();
+        Assert.Equal((1, 3L, 0), (status.State.Failures, status.State.TotalSuccesses, status.InFlight));
+    }
+
+    [Fact]
     public void Succeeded_QueuedSuccessNeedsAStateWrite_StatusRightAfterHasItWritten()
     {
         string name = RedisKeyPoolTests.Name();
