@@ -65,7 +65,18 @@ public sealed partial class RedisKeyPool
         lock (_sendGate)
         {
             carried = TakeQueued();
-            args = AcquireArgs(model, carried);
+            try
+            {
+                args = AcquireArgs(model, carried);
+            }
+            catch (Exception e) when (carried is not null)
+            {
+                // Taken from the queue but never sent: lost, so that reads waiting for them do not wait forever.
+                Written();
+                carried.Lose(e);
+                throw;
+            }
+
             var started = RedisScripts.Acquire.Start(db, keys, args);
             Written();
             return started;
