@@ -8,10 +8,13 @@ using StackExchange.Redis;
 
 // Throughput of the Redis backend on loopback: acquire + report (success) with 1, 4 and 16 concurrent callers, against
 // the floor, a bare PING round trip with the same callers. Starts its own redis-server on a free port unless given one.
-//   dotnet run -c Release --project bench/ApiKeys.Redis.Benchmarks [-- --redis HOST:PORT] [--seconds N]
+//   dotnet run -c Release --project bench/ApiKeys.Redis.Benchmarks [-- --redis HOST:PORT] [--seconds N] [--slices N]
+// --slices N splits each cell into N alternating slices of PING and acquire + report (default 1: PING's whole cell, then
+// the pool's), so on a machine whose load moves the two are measured under the same load.
 // (A throughput sweep with a fixed number of concurrent callers, which BenchmarkDotNet does not model, hence this runner.)
 string? conn = null;
 double seconds = 5;
+int slices = 1;
 for (int i = 0; i < args.Length - 1; i++)
 {
     if (args[i] == "--redis")
@@ -21,6 +24,10 @@ for (int i = 0; i < args.Length - 1; i++)
     else if (args[i] == "--seconds")
     {
         seconds = double.Parse(args[i + 1], CultureInfo.InvariantCulture);
+    }
+    else if (args[i] == "--slices")
+    {
+        slices = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
     }
 }
 
@@ -59,17 +66,25 @@ try
     using var pool = new RedisKeyPool(redis, keys.Select(k => new ApiKeys.Keys.ApiKey(k, DateTimeOffset.UnixEpoch)),
         new RedisKeyPoolOptions { PoolName = "bench" }, new ApiKeyManagerOptions { EnvironmentFaultGuard = false });
     Console.WriteLine($"redis-server {db.Execute("INFO", "server").ToString().Split('\n').First(l => l.StartsWith("redis_version", StringComparison.Ordinal)).Trim()}, " +
-        $"{Environment.ProcessorCount} cores, .NET {Environment.Version}, {seconds} s per cell");
-    Console.WriteLine("| callers | PING round trips/s | acquire + report/s | ratio to PING | mean latency acquire + report |");
-    Console.WriteLine("|---:|---:|---:|---:|---:|");
+        $"{Environment.ProcessorCount} cores, .NET {Environment.Version}, {seconds} s per cell in {slices} slice(s)");
+    Console.WriteLine("| callers | PING round trips/s | acquire + report/s | ratio to PING | mean latency acquire + report | CPU a PING, client / redis | CPU a pair, client / redis |");
+    Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|");
     foreach (int callers in new[] { 1, 4, 16 })
     {
-        Run(callers, 1, () => db.Ping());
-        Run(callers, 1, () => { using var l = pool.Acquire(); l.Succeeded(); });
-        double ping = Run(callers, seconds, () => db.Ping());
-        double op = Run(callers, seconds, () => { using var l = pool.Acquire(); l.Succeeded(); });
+        Cell.Run(callers, 1, () => db.Ping());
+        Cell.Run(callers, 1, () => { using var l = pool.Acquire(); l.Succeeded(); });
+        var pingCell = new Cell();
+        var opCell = new Cell();
+        for (int slice = 0; slice < slices; slice++)
+        {
+            pingCell.Measure(db, callers, seconds / slices, () => db.Ping());
+            opCell.Measure(db, callers, seconds / slices, () => { using var l = pool.Acquire(); l.Succeeded(); });
+        }
+
+        var (ping, pingCpu) = (pingCell.Rate, pingCell.Cpu);
+        var (op, opCpu) = (opCell.Rate, opCell.Cpu);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {callers} | {ping:N0} | {op:N0} | {op / ping:P0} | {callers / op * 1e6:N0} us |"));
+            $"| {callers} | {ping:N0} | {op:N0} | {op / ping:P0} | {callers / op * 1e6:N0} us | {pingCpu} | {opCpu} |"));
     }
 }
 finally
@@ -81,22 +96,52 @@ finally
     }
 }
 
-static double Run(int callers, double seconds, Action op)
+// A cell's operations over its slices: the rate, and the CPU one operation cost in this process and in redis-server (its
+// INFO cpu), in microseconds.
+internal sealed class Cell
 {
-    long count = 0;
-    var stop = Stopwatch.StartNew();
-    var threads = Enumerable.Range(0, callers).Select(_ => new Thread(() =>
-    {
-        long n = 0;
-        while (stop.Elapsed.TotalSeconds < seconds)
-        {
-            op();
-            n++;
-        }
+    private long _count;
+    private double _seconds;
+    private double _clientUs;
+    private double _serverUs;
 
-        Interlocked.Add(ref count, n);
-    })).ToList();
-    threads.ForEach(t => t.Start());
-    threads.ForEach(t => t.Join());
-    return count / stop.Elapsed.TotalSeconds;
+    public double Rate => _count / _seconds;
+
+    public string Cpu => string.Create(CultureInfo.InvariantCulture, $"{_clientUs / _count:N1} / {_serverUs / _count:N1} us");
+
+    public void Measure(IDatabase db, int callers, double seconds, Action op)
+    {
+        var self = Process.GetCurrentProcess();
+        double server = ServerCpu(db);
+        var client = self.TotalProcessorTime;
+        var (count, elapsed) = Run(callers, seconds, op);
+        self.Refresh();
+        (_count, _seconds) = (_count + count, _seconds + elapsed);
+        _clientUs += (self.TotalProcessorTime - client).TotalMicroseconds;
+        _serverUs += (ServerCpu(db) - server) * 1e6;
+    }
+
+    internal static double ServerCpu(IDatabase db) => db.Execute("INFO", "cpu").ToString().Split('\n')
+        .Where(l => l.StartsWith("used_cpu_user:", StringComparison.Ordinal) || l.StartsWith("used_cpu_sys:", StringComparison.Ordinal))
+        .Sum(l => double.Parse(l[(l.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim(), CultureInfo.InvariantCulture));
+
+    internal static (long Count, double Seconds) Run(int callers, double seconds, Action op)
+    {
+        long count = 0;
+        var stop = Stopwatch.StartNew();
+        var threads = Enumerable.Range(0, callers).Select(_ => new Thread(() =>
+        {
+            long n = 0;
+            while (stop.Elapsed.TotalSeconds < seconds)
+            {
+                op();
+                n++;
+            }
+
+            Interlocked.Add(ref count, n);
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        return (count, stop.Elapsed.TotalSeconds);
+    }
 }

@@ -12,19 +12,30 @@ public sealed partial class RedisKeyPool
     /// (<paramref name="timeoutRetries"/> &gt; 0: the write says what it applies to, a lease or an operation id, so it applies once);
     /// otherwise, or when the second answer is wrong too, it is an outage, never an <see cref="IndexOutOfRangeException"/>.
     /// The acquire is not re-asked: if its script ran, a second run would take a second lease and the first would count until
-    /// <see cref="RedisKeyPoolOptions.LeaseTimeout"/>.
+    /// <see cref="RedisKeyPoolOptions.LeaseTimeout"/>. A waited call runs after the successes this process queued before it
+    /// (<see cref="FlushQueued"/>; an acquire carries them instead, <paramref name="started"/>): the last outcome reported is
+    /// the last applied.
     /// </summary>
-    private RedisResult Eval(RedisScript script, RedisKey[] keys, RedisValue[] args, string what, int timeoutRetries = 0, int length = 0) =>
-        EvalAsync(script, keys, args, what, timeoutRetries, length, wait: true).GetAwaiter().GetResult();
+    private RedisResult Eval(RedisScript script, RedisKey[] keys, RedisValue[] args, string what, int timeoutRetries = 0, int length = 0,
+        Task<RedisResult>? started = null)
+    {
+        if (started is null)
+        {
+            FlushQueued();
+        }
+
+        return EvalAsync(script, keys, args, what, timeoutRetries, length, wait: true, started).GetAwaiter().GetResult();
+    }
 
     /// <summary>
     /// <see cref="Eval"/> without blocking a thread (<paramref name="wait"/> false). The command is written (or queued in
     /// order) before this returns its task, so a command this thread sends next runs after it on the same connection (an
     /// unawaited success relies on it). With <paramref name="wait"/>, each call is waited for here
-    /// (<see cref="RedisScript.Evaluate"/>) and the task returned is complete.
+    /// (<see cref="RedisScript.Evaluate"/>) and the task returned is complete. <paramref name="started"/>: the first attempt,
+    /// already put on the connection (<see cref="RedisScript.Start"/>) with these keys and arguments.
     /// </summary>
     private async Task<RedisResult> EvalAsync(RedisScript script, RedisKey[] keys, RedisValue[] args, string what, int timeoutRetries = 0,
-        int length = 0, bool wait = false)
+        int length = 0, bool wait = false, Task<RedisResult>? started = null)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         bool whole = false;
@@ -38,8 +49,10 @@ public sealed partial class RedisKeyPool
             try
             {
                 var db = _redis.GetDatabase();
-                RedisResult? result = wait ? (whole ? script.EvaluateWholeAsync(db, keys, args).GetAwaiter().GetResult() : script.Evaluate(db, keys, args))
-                    : await (whole ? script.EvaluateWholeAsync(db, keys, args) : script.EvaluateAsync(db, keys, args)).ConfigureAwait(false);
+                var call = whole ? script.EvaluateWholeAsync(db, keys, args) : started ?? script.Start(db, keys, args);
+                started = null;
+                RedisResult? result = wait ? (whole ? call.GetAwaiter().GetResult() : script.Wait(call, db, keys, args))
+                    : await (whole ? call : script.WaitAsync(call, db, keys, args)).ConfigureAwait(false);
                 if (HasShape(result, length))
                 {
                     return result!;

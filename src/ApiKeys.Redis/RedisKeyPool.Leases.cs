@@ -104,16 +104,17 @@ public sealed partial class RedisKeyPool
         for (int attempt = 0; ; attempt++)
         {
             RedisResult result;
+            int carried;
             try
             {
-                result = Eval(RedisScripts.Acquire, AcquireKeys(), AcquireArgs(model), "acquire", length: 4);
+                (result, carried) = EvalAcquire(model);
             }
             catch (RedisKeyPoolUnavailableException) when (_redisOptions.FallbackToLocal)
             {
                 return PickLocal(model);
             }
 
-            var pick = Parse(result, model);
+            var pick = Parse(result, model, carried);
             if (pick is not null)
             {
                 // The local fallback counts its own picks.
@@ -143,16 +144,17 @@ public sealed partial class RedisKeyPool
         for (int attempt = 0; ; attempt++)
         {
             RedisResult result;
+            int carried;
             try
             {
-                result = await EvalAsync(RedisScripts.Acquire, AcquireKeys(), AcquireArgs(model), "acquire", length: 4).ConfigureAwait(false);
+                (result, carried) = await EvalAcquireAsync(model).ConfigureAwait(false);
             }
             catch (RedisKeyPoolUnavailableException) when (_redisOptions.FallbackToLocal)
             {
                 return PickLocal(model);
             }
 
-            var pick = Parse(result, model);
+            var pick = Parse(result, model, carried);
             if (pick is not null)
             {
                 // The local fallback counts its own picks.
@@ -172,8 +174,11 @@ public sealed partial class RedisKeyPool
 
     private RedisKey[] AcquireKeys() => [_names.Ring, _names.Cool, _names.Leases, _held, _names.Sequence, _names.Late, _names.Guard];
 
-    /// <summary>Turns the acquire script's answer into a lease or a reason; null when the pool must be registered again.</summary>
-    private RedisPick? Parse(RedisResult result, string? model)
+    /// <summary>
+    /// Turns the acquire script's answer into a lease or a reason; null when the pool must be registered again. Its last
+    /// <paramref name="carried"/> elements are the codes of the successes it carried (handled already).
+    /// </summary>
+    private RedisPick? Parse(RedisResult result, string? model, int carried)
     {
         var r = (RedisResult[])result!;
         long code = (long)r[0];
@@ -204,9 +209,9 @@ public sealed partial class RedisKeyPool
             }
 
             var key = _keys[slot];
-            if (r.Length > 4)
+            if (r.Length - carried > 4)
             {
-                LimitsReached(id, model, r);
+                LimitsReached(id, model, r, r.Length - carried);
             }
 
             return new RedisPick(_leases.Create(key, model, leaseId), null, NoKeyReason.Cooling, now);

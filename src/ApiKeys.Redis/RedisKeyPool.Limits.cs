@@ -13,12 +13,14 @@ public sealed partial class RedisKeyPool
 
     /// <summary>
     /// The acquire script's arguments: with the request limits that apply to <paramref name="model"/>, which the script
-    /// counts per key in the key's hash (every process counts in the same windows) when it hands the key out.
+    /// counts per key in the key's hash (every process counts in the same windows) when it hands the key out, and the
+    /// successes it carries (counted before its pick).
     /// </summary>
-    private RedisValue[] AcquireArgs(string? model)
+    private RedisValue[] AcquireArgs(string? model, SuccessBatch? carried)
     {
         var limits = LimitsFor(model);
-        var args = new RedisValue[6 + (4 * limits.Length)];
+        int successes = 5 + (4 * limits.Length);
+        var args = new RedisValue[7 + (4 * limits.Length) + (carried?.Count ?? 0)];
         args[0] = _names.KeyPrefix;
         args[1] = model ?? "";
         args[2] = _options.MaxLeasesPerKey ?? 0;
@@ -32,6 +34,8 @@ public sealed partial class RedisKeyPool
             args[8 + (4 * i)] = limits[i].PerDay is null ? 0 : NextDayMs();
         }
 
+        args[successes] = carried?.Count ?? 0;
+        carried?.AddMembers(args, successes + 1);
         args[^1] = ClockArg();
         return args;
     }
@@ -58,11 +62,11 @@ public sealed partial class RedisKeyPool
     /// aside in Redis): each cools the key (or key x model) until its window ends, written into the key's state and announced
     /// as the local pool does.
     /// </summary>
-    private void LimitsReached(string id, string? model, RedisResult[] answer)
+    private void LimitsReached(string id, string? model, RedisResult[] answer, int end)
     {
         var limits = LimitsFor(model);
         var notices = new KeyNotices();
-        for (int i = 4; i + 1 < answer.Length; i += 2)
+        for (int i = 4; i + 1 < end; i += 2)
         {
             var limit = limits[(int)answer[i] - 1];
             var until = RedisStateCodec.Time((long)answer[i + 1]);

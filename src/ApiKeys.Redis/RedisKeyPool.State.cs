@@ -71,7 +71,7 @@ public sealed partial class RedisKeyPool
             outcome = outcome.RedactedWith(Redactor);
         }
 
-        if (outcome.IsSuccess && leaseId is { } lease && SucceedPlainAsync(id, lease, wait: true).GetAwaiter().GetResult() is { } counted)
+        if (outcome.IsSuccess && leaseId is { } lease && SucceedPlain(id, lease) is { } counted)
         {
             _notifier.RecordOutcome(outcome);
             return counted;

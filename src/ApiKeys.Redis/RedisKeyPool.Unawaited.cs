@@ -1,22 +1,31 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using ApiKeys.Pool;
+using StackExchange.Redis;
 
 namespace ApiKeys.Redis;
 
 public sealed partial class RedisKeyPool
 {
-    // The successes sent without waiting for their answer, by send number, until their answer is handled.
+    // The batches of successes sent without waiting for their answer (or carried by an acquire), by number, until handled.
     private readonly ConcurrentDictionary<long, Task> _sends = new();
-    private long _sendCount;
+    // Guards the queue, and orders every write of queued successes before the acquires that must run after them.
+    private readonly Lock _sendGate = new();
+    private List<QueuedSuccess> _queued = [];
+    private long _batchCount;
+    private int _batchesInFlight;
+    // How many queued successes are not on the wire yet (changed under _sendGate, after the write): 0 lets an acquire skip the lock.
+    private int _unwritten;
 
     /// <summary>
     /// Sends a lease's success without waiting for Redis's answer, when the key's state as this process last saw it is plain
-    /// (a success only counts: <see cref="RedisScripts.Success"/>). The script is on the connection before this returns, so
-    /// the caller's next acquire runs after it in Redis: a pair costs the caller one round trip. The answer is handled
-    /// when it comes (<see cref="SucceedUnawaitedAsync"/>); reads, status and <see cref="Dispose"/> wait for it first.
-    /// False when the report must be waited for: not a success, a state that is not plain (or not seen yet), Redis not
-    /// connected, the local fallback on, the pool disposed.
+    /// (a success only counts: <see cref="RedisScripts.Success"/>). With no batch of successes on its way, the script is on the
+    /// connection before this returns; with one, the success is queued and goes with the caller's next acquire (counted
+    /// before its pick, <see cref="StartAcquire"/>), or with the successes queued meanwhile once that batch's answer is in,
+    /// whichever comes first. Either way the caller's next acquire runs after it in Redis, and a pair costs the caller one
+    /// round trip; under load most pairs are one command. The answer is handled when it comes (<see cref="SuccessBatch"/>);
+    /// reads, status and <see cref="Dispose"/> wait for it first. False when the report must be waited for: not a success,
+    /// a state that is not plain (or not seen yet), Redis not connected, the local fallback on, the pool disposed.
     /// </summary>
     private bool TrySendSuccess(KeyLease lease, KeyOutcome outcome)
     {
@@ -26,43 +35,84 @@ public sealed partial class RedisKeyPool
             return false;
         }
 
-        long n = Interlocked.Increment(ref _sendCount);
-        var sent = SucceedUnawaitedAsync(lease, outcome);
-        if (!sent.IsCompleted)
+        var success = new QueuedSuccess(lease, outcome);
+        lock (_sendGate)
         {
-            _sends[n] = sent;
-            sent.ContinueWith(static (_, s) => ((Sent)s!).Done(), new Sent(this, n), CancellationToken.None,
-                TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            if (_batchesInFlight > 0)
+            {
+                _queued.Add(success);
+                Volatile.Write(ref _unwritten, _queued.Count);
+                return true;
+            }
+
+            _batchesInFlight++;
+            _ = SendBatchAsync(new SuccessBatch(this, [success]));
         }
 
         return true;
     }
 
     /// <summary>
-    /// The answer of a success sent unawaited, handled as a waited report's is: counted (a late lease logged), or, when the
-    /// key's state stopped being plain meanwhile (another process's write), written as a new state; a success that cannot
-    /// reach Redis is logged as lost and, with <see cref="RedisKeyPoolOptions.FallbackToLocal"/>, counted locally (merged
-    /// into Redis later). Never throws: there is no caller to throw to.
+    /// Takes every queued success into a batch registered in <see cref="_sends"/>, or null when none is queued. Under
+    /// <see cref="_sendGate"/>; the caller writes the batch (alone or in an acquire) and then calls <see cref="Written"/>.
+    /// </summary>
+    private SuccessBatch? TakeQueued()
+    {
+        if (_queued.Count == 0)
+        {
+            return null;
+        }
+
+        var batch = new SuccessBatch(this, _queued);
+        _queued = [];
+        return batch;
+    }
+
+    /// <summary>The successes taken are on the wire: an acquire from now on needs no lock to run after them.</summary>
+    private void Written() => Volatile.Write(ref _unwritten, 0);
+
+    /// <summary>
+    /// Runs <see cref="RedisScripts.Success"/> for a batch (written before this returns its task, under <see cref="_sendGate"/>),
+    /// then, with its answer in, sends what was queued meanwhile and handles the answer. Never throws.
     /// </summary>
     [SuppressMessage("Design", "CA1031:Do not catch general exception types",
         Justification = "An unawaited report has no caller: every failure is logged as a lost report, never left in a faulted task.")]
-    private async Task SucceedUnawaitedAsync(KeyLease lease, KeyOutcome outcome)
+    private async Task SendBatchAsync(SuccessBatch batch)
     {
+        RedisResult[]? answer = null;
+        Exception? failure = null;
         try
         {
-            if (await SucceedPlainAsync(lease.KeyId, lease.LeaseId).ConfigureAwait(false) is null)
-            {
-                // Off the connection's reader: the write waits for answers the reader delivers.
-                await Task.Run(() => WriteOutcome(lease.KeyId, outcome, lease.LeaseId)).ConfigureAwait(false);
-                return;
-            }
-
-            _notifier.RecordOutcome(outcome);
+            var (keys, args) = batch.SuccessCall();
+            var sent = EvalAsync(RedisScripts.Success, keys, args, "report", TimeoutRetries, length: 1 + batch.Count);
+            Written();
+            answer = (RedisResult[])(await sent.ConfigureAwait(false))!;
         }
         catch (Exception e)
         {
-            LoseReport(lease, outcome, e);
+            failure = e;
         }
+
+        lock (_sendGate)
+        {
+            if (TakeQueued() is { } next)
+            {
+                _ = SendBatchAsync(next);
+            }
+            else
+            {
+                _batchesInFlight--;
+            }
+        }
+
+        if (answer is null)
+        {
+            batch.Lose(failure!);
+            return;
+        }
+
+        ObserveClock((long)answer[0]);
+        batch.Answered(answer, 1, (long)answer[0]);
     }
 
     /// <summary>
@@ -86,9 +136,10 @@ public sealed partial class RedisKeyPool
         }
     }
 
-    /// <summary>Waits until every success sent unawaited before this call has been handled (a read sees them all).</summary>
+    /// <summary>Waits until every success reported before this call has been handled (a read sees them all).</summary>
     private void AwaitSends()
     {
+        FlushQueued();
         if (!_sends.IsEmpty)
         {
             Task.WhenAll(_sends.Values).GetAwaiter().GetResult();
@@ -96,11 +147,32 @@ public sealed partial class RedisKeyPool
     }
 
     /// <summary><see cref="AwaitSends"/> without blocking a thread.</summary>
-    private Task AwaitSendsAsync() => _sends.IsEmpty ? Task.CompletedTask : Task.WhenAll(_sends.Values);
-
-    /// <summary>One unawaited send, to forget once its answer is handled.</summary>
-    private sealed class Sent(RedisKeyPool pool, long n)
+    private Task AwaitSendsAsync()
     {
-        public void Done() => pool._sends.TryRemove(n, out _);
+        FlushQueued();
+        return _sends.IsEmpty ? Task.CompletedTask : Task.WhenAll(_sends.Values);
     }
+
+    /// <summary>
+    /// Sends the queued successes now, in a batch of their own, rather than after the batch on its way: a read, or a write
+    /// of this process that must run after them (a waited report or release), is written after this returns.
+    /// </summary>
+    private void FlushQueued()
+    {
+        if (Volatile.Read(ref _unwritten) == 0)
+        {
+            return;
+        }
+
+        lock (_sendGate)
+        {
+            if (TakeQueued() is { } batch)
+            {
+                _batchesInFlight++;
+                _ = SendBatchAsync(batch);
+            }
+        }
+    }
+
+    private readonly record struct QueuedSuccess(KeyLease Lease, KeyOutcome Outcome);
 }

@@ -28,40 +28,15 @@ public sealed partial class RedisKeyPool
 
     /// <summary>
     /// A lease's success, counted in the key's hash when the key's state is plain (<see cref="RedisScripts.Success"/>: no new
-    /// state, no JSON either way); null when it is not, and the caller writes a new state. The script is sent before this
-    /// returns its task (<see cref="EvalAsync"/>), so the caller's next command on the connection runs after it;
-    /// with <paramref name="wait"/> the answer is waited for here and the task returned is complete.
+    /// state, no JSON either way), waited for; null when it is not plain, and the caller writes a new state.
     /// </summary>
-    private async Task<RedisWriteStatus?> SucceedPlainAsync(string id, long leaseId, bool wait = false)
+    private RedisWriteStatus? SucceedPlain(string id, long leaseId)
     {
         var args = new RedisValue[] { RedisPoolKeys.LeaseMember(leaseId, id), ClockArg() };
-        var answer = await EvalAsync(RedisScripts.Success, [_names.Key(id), _names.Leases, _names.Late], args, "report", TimeoutRetries, length: 2, wait)
-            .ConfigureAwait(false);
-        var r = (RedisResult[])answer!;
-        ObserveClock((long)r[1]);
-        long code = (long)r[0];
-        if (code is 0 or 2)
-        {
-            return code == 0 ? null : RedisWriteStatus.Duplicate;
-        }
-
-        if (code == 3)
-        {
-            Log.LateReport(_logger, id, leaseId, _redisOptions.LeaseTimeout);
-        }
-
-        // The last state seen counts this success too (it seeds Redis again after a restart without persistence); the next
-        // write takes it off the hash's count with the others this state includes.
-        var at = RedisStateCodec.Time((long)r[1]);
-        while (_cache.TryGetValue(id, out var seen) && !_cache.TryUpdate(id, seen with
-        {
-            State = seen.State with { TotalSuccesses = seen.State.TotalSuccesses + 1, LastUsed = at },
-            Folded = seen.Folded + 1,
-        }, seen))
-        {
-        }
-
-        return RedisWriteStatus.Applied;
+        var r = (RedisResult[])Eval(RedisScripts.Success, [_names.Leases, _names.Late, _names.Key(id)], args, "report", TimeoutRetries, length: 2)!;
+        long nowMs = (long)r[0];
+        ObserveClock(nowMs);
+        return TakeSuccess(id, leaseId, (long)r[1], nowMs);
     }
 
     /// <summary>One compare-and-set of a key's state in progress: its arguments, and what each answer of the script means.</summary>
@@ -89,7 +64,7 @@ public sealed partial class RedisKeyPool
             _version = seen?.Version ?? -1;
             _folded = seen?.Folded ?? 0;
             _now = pool.RedisNow();
-            Keys = [pool._names.Key(id), pool._names.Ring, pool._names.Cool, pool._names.Leases, pool._names.Key(id), pool._names.Late];
+            Keys = [pool._names.Key(id), pool._names.Ring, pool._names.Cool, pool._names.Leases, pool._names.Key(id), pool._names.Late, pool._names.Guard];
             // A write with no lease still says what it applies to, so the retry after a client timeout (the script may
             // have run) cannot apply it twice.
             if (leaseId is null)

@@ -239,7 +239,7 @@ public sealed partial class RedisKeyPool : IKeyPool, IDisposable
         }
 
         args.Add(ClockArg());
-        var result = Eval(RedisScripts.Register, [_names.Ids, _held, _names.Ring, _names.Cool, _names.Sequence], [.. args], "register");
+        var result = Eval(RedisScripts.Register, [_names.Ids, _held, _names.Ring, _names.Cool, _names.Sequence, _names.Guard], [.. args], "register");
         ObserveClock((long)result);
         _cache.Clear();
         Log.Registered(_logger, _redisOptions.PoolName, _keys.Count);

@@ -35,11 +35,32 @@ internal sealed class RedisScript
     /// thread that completes it wakes this thread with no thread-pool thread in between (an <c>async</c> method's continuation
     /// would run on one, the client's tasks continuing asynchronously: a third thread and two wake-ups a call).
     /// </summary>
-    public RedisResult Evaluate(IDatabase db, RedisKey[] keys, RedisValue[] args)
+    public RedisResult Evaluate(IDatabase db, RedisKey[] keys, RedisValue[] args) => Wait(Start(db, keys, args), db, keys, args);
+
+    /// <summary>
+    /// Puts the script on the connection by its SHA1 (written, or queued in order, before this returns) and returns the client's
+    /// task; <see cref="Wait"/> or <see cref="WaitAsync"/> then take its answer. Never throws: a failure is the task's.
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031:Do not catch general exception types",
+        Justification = "The failure is handed back in the task, where the caller's waiting sorts it out.")]
+    public Task<RedisResult> Start(IDatabase db, RedisKey[] keys, RedisValue[] args)
     {
         try
         {
-            return db.ScriptEvaluateAsync(_sha1, keys, args).GetAwaiter().GetResult();
+            return db.ScriptEvaluateAsync(_sha1, keys, args);
+        }
+        catch (Exception e)
+        {
+            return Task.FromException<RedisResult>(e);
+        }
+    }
+
+    /// <summary>The answer of a call <see cref="Start"/>ed, waited for on this thread; the script sent whole on <c>NOSCRIPT</c>.</summary>
+    public RedisResult Wait(Task<RedisResult> started, IDatabase db, RedisKey[] keys, RedisValue[] args)
+    {
+        try
+        {
+            return started.GetAwaiter().GetResult();
         }
         catch (RedisServerException e) when (IsNoScript(e))
         {
@@ -59,11 +80,14 @@ internal sealed class RedisScript
     /// elements read as an acquire's four). An asynchronous call has a box of its own, and completes it on the reader's thread
     /// (continuations run asynchronously), so waiting on it needs no thread-pool thread.
     /// </summary>
-    public async Task<RedisResult> EvaluateAsync(IDatabase db, RedisKey[] keys, RedisValue[] args)
+    public Task<RedisResult> EvaluateAsync(IDatabase db, RedisKey[] keys, RedisValue[] args) => WaitAsync(Start(db, keys, args), db, keys, args);
+
+    /// <summary>The answer of a call <see cref="Start"/>ed, without blocking a thread; the script sent whole on <c>NOSCRIPT</c>.</summary>
+    public async Task<RedisResult> WaitAsync(Task<RedisResult> started, IDatabase db, RedisKey[] keys, RedisValue[] args)
     {
         try
         {
-            return await db.ScriptEvaluateAsync(_sha1, keys, args).ConfigureAwait(false);
+            return await started.ConfigureAwait(false);
         }
         catch (RedisServerException e) when (IsNoScript(e))
         {

@@ -21,13 +21,25 @@ internal static partial class RedisScripts
 
         """;
 
-    // Moves a key to where its state says it belongs: 'r' the ring, 'c' the cooling set, 'd' neither (disabled).
-    private const string Place = """
-        local function place(k, id, untilms, disabled, ring, cool, now)
+    // Moves a key to where its state says it belongs: 'r' the ring, 'c' the cooling set, 'd' neither (disabled). A key
+    // added to the cooling set lowers the guard hash's 'cdue' (when the acquire next looks at that set) to its end.
+    private const string Cooling = """
+        local function cooling(guard, untilms)
+          local c = redis.call('HGET', guard, 'cdue')
+          if c and tonumber(c) > untilms then redis.call('HSET', guard, 'cdue', untilms) end
+        end
+
+        """;
+
+    private const string Place = Cooling + """
+        local function place(k, id, untilms, disabled, ring, cool, now, guard)
           local target = 'r'
           if disabled == '1' then target = 'd' elseif untilms > now then target = 'c' end
           local where = redis.call('HGET', k, 'where')
-          if target == 'c' then redis.call('ZADD', cool, untilms, id) end
+          if target == 'c' then
+            redis.call('ZADD', cool, untilms, id)
+            cooling(guard, untilms)
+          end
           if where ~= target then
             if where == 'r' then redis.call('LREM', ring, 0, id)
             elseif where == 'c' then redis.call('ZREM', cool, id) end
@@ -39,150 +51,8 @@ internal static partial class RedisScripts
         """;
 
     /// <summary>
-    /// KEYS: ring, cool, leases, held, seq, late, guard. ARGV: key prefix, model ('' none), cap (0 none), lease timeout ms,
-    /// n request limits, per limit (model or '' for every model, per minute or 0, per day or 0, the next day's start ms), the clock (ms, or -1 for Redis's TIME).
-    /// A lease that timed out goes to 'late' (scored by when), so its report, if it ever comes, still counts once. The guard
-    /// hash's 'sweep' says when a lease or late entry can next be due: before then the acquire does not look at those sets.
-    /// Returns {1, id, leaseId, now, (limit index, until ms)...: the limits this lease reached} | {0, busy, earliest ms or -1, now}
-    /// | {2, 0, back-off end ms, now} while the environment-fault guard says back off | {-1, 0, 0, now} when the pool is not registered.
-    /// A pick for no model prefers keys with no cooldown for any model ('mu', the last one's end, past); a key cooling
-    /// for some model is handed out only when no such key is left, and then goes to the end of the ring.
-    /// </summary>
-    public static readonly RedisScript Acquire = new(Now + """
-        local g = redis.call('HMGET', KEYS[7], 'backoff', 'sweep')
-        local backoff = tonumber(g[1] or '0')
-        if backoff > now then return {2, 0, backoff, now} end
-        local prefix = ARGV[1]
-        local timeout = tonumber(ARGV[4])
-        -- Leases whose process never reported (it crashed) stop counting after the lease timeout. 'sweep' is the earliest
-        -- time one can be due (a lease's timeout, a late entry's end): the sets are only looked at from then on.
-        local sweep = tonumber(g[2] or '0')
-        if sweep <= now then
-          redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', now - timeout)
-          local stale = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now, 'LIMIT', 0, 32)
-          for _, m in ipairs(stale) do
-            redis.call('ZREM', KEYS[3], m)
-            redis.call('ZADD', KEYS[6], now, m)
-            local k = prefix .. string.match(m, '|(.+)$')
-            if tonumber(redis.call('HGET', k, 'inflight') or '0') > 0 then redis.call('HINCRBY', k, 'inflight', -1) end
-          end
-          sweep = now + timeout
-          local first = redis.call('ZRANGE', KEYS[3], 0, 0, 'WITHSCORES')
-          if first[2] and tonumber(first[2]) < sweep then sweep = tonumber(first[2]) end
-          first = redis.call('ZRANGE', KEYS[6], 0, 0, 'WITHSCORES')
-          if first[2] and tonumber(first[2]) + timeout < sweep then sweep = tonumber(first[2]) + timeout end
-          redis.call('HSET', KEYS[7], 'sweep', sweep)
-        end
-        -- Keys whose cooldown ended go back to the end of the ring.
-        local due = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, 64)
-        for _, id in ipairs(due) do
-          redis.call('ZREM', KEYS[2], id)
-          local k = prefix .. id
-          if redis.call('HGET', k, 'where') == 'c' then
-            redis.call('RPUSH', KEYS[1], id)
-            redis.call('HSET', k, 'where', 'r')
-          end
-        end
-        local function count(k, id, answer)
-          for li = 1, tonumber(ARGV[5]) do
-            local j = 2 + 4 * li
-            local name, pm, pd = ARGV[j], tonumber(ARGV[j + 1]), tonumber(ARGV[j + 2])
-            local untilms = -1
-            if pm > 0 then
-              local f = redis.call('HMGET', k, 'lms:' .. name, 'lmc:' .. name)
-              local s, c = tonumber(f[1] or '-1'), tonumber(f[2] or '0')
-              if s < 0 or now >= s + 60000 then s, c = now, 0 end
-              c = c + 1
-              redis.call('HSET', k, 'lms:' .. name, s, 'lmc:' .. name, c)
-              if c >= pm then untilms = s + 60000 end
-            end
-            if pd > 0 then
-              local f = redis.call('HMGET', k, 'lde:' .. name, 'ldc:' .. name)
-              local e, c = tonumber(f[1] or '-1'), tonumber(f[2] or '0')
-              if now >= e then e, c = tonumber(ARGV[j + 3]), 0 end
-              c = c + 1
-              redis.call('HSET', k, 'lde:' .. name, e, 'ldc:' .. name, c)
-              if c >= pd and e > untilms then untilms = e end
-            end
-            if untilms > 0 then
-              -- The key steps aside at once for every process; the report that follows writes the same cooldown into its state.
-              if name == '' then
-                redis.call('ZADD', KEYS[2], 'GT', untilms, id)
-                if redis.call('HGET', k, 'where') == 'r' then
-                  redis.call('LREM', KEYS[1], 0, id)
-                  redis.call('HSET', k, 'where', 'c')
-                end
-              else
-                local u = tonumber(redis.call('HGET', k, 'm:' .. name) or '0')
-                if u >= 0 and u < untilms then redis.call('HSET', k, 'm:' .. name, untilms) end
-              end
-              answer[#answer + 1] = li
-              answer[#answer + 1] = untilms
-            end
-          end
-        end
-        local model = ARGV[2]
-        local mfield = 'm:' .. model
-        local cap = tonumber(ARGV[3])
-        local busy = 0
-        local earliest = -1
-        local function take(id)
-          local k = prefix .. id
-          redis.call('HINCRBY', k, 'inflight', 1)
-          local lease = redis.call('INCR', KEYS[5])
-          redis.call('ZADD', KEYS[3], now + timeout, string.format('%d', lease) .. '|' .. id)
-          if now + timeout < sweep then
-            sweep = now + timeout
-            redis.call('HSET', KEYS[7], 'sweep', sweep)
-          end
-          local answer = {1, id, lease, now}
-          if ARGV[5] ~= '0' then count(k, id, answer) end
-          return answer
-        end
-        local fallback = nil
-        local n = redis.call('LLEN', KEYS[1])
-        for i = 1, n do
-          local id = redis.call('LMOVE', KEYS[1], KEYS[1], 'LEFT', 'RIGHT')
-          if redis.call('SISMEMBER', KEYS[4], id) == 1 then
-            local k = prefix .. id
-            local f = redis.call('HMGET', k, 'inflight', mfield, 'mu')
-            local ok = true
-            if model ~= '' and f[2] then
-              local u = tonumber(f[2])
-              if u < 0 or u > now then
-                ok = false
-                if u > 0 and (earliest < 0 or u < earliest) then earliest = u end
-              end
-            end
-            if ok and cap > 0 and tonumber(f[1] or '0') >= cap then
-              ok = false
-              busy = 1
-            end
-            if ok and model == '' and f[3] and tonumber(f[3]) > now then
-              if not fallback then fallback = id end
-              ok = false
-            end
-            if ok then return take(id) end
-          end
-        end
-        if fallback then
-          redis.call('LREM', KEYS[1], 1, fallback)
-          redis.call('RPUSH', KEYS[1], fallback)
-          return take(fallback)
-        end
-        -- Checked here only: a pool that is not registered has no key this process holds in the ring either.
-        if redis.call('EXISTS', KEYS[4]) == 0 then return {-1, 0, 0, now} end
-        local first = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
-        if first[2] then
-          local u = tonumber(first[2])
-          if earliest < 0 or u < earliest then earliest = u end
-        end
-        return {0, busy, earliest, now}
-        """);
-
-    /// <summary>
     /// Compare-and-set of one key's state, with the report of a lease (counted once: the lease's entry goes with the first report).
-    /// KEYS: key hash, ring, cool, leases, operation marker, late leases. ARGV: id, expected version ('' unknown), json, until ms
+    /// KEYS: key hash, ring, cool, leases, operation marker, late leases, guard. ARGV: id, expected version ('' unknown), json, until ms
     /// (0 none), disabled (0/1), lease member ('' none), operation marker ttl ms ('' none), the last model cooldown's end ms
     /// (0 none), the successes counted outside the json that this json includes (taken off 's'), plain (1: a success only
     /// counts, see <see cref="Success"/>), n models to delete, the models to delete, then (model, until ms or -1) pairs, then the clock (ms, or -1 for Redis's TIME).
@@ -224,7 +94,7 @@ internal static partial class RedisScripts
           redis.call('HSET', k, 'm:' .. ARGV[i], ARGV[i + 1])
           i = i + 2
         end
-        place(k, ARGV[1], tonumber(ARGV[4]), ARGV[5], KEYS[2], KEYS[3], now)
+        place(k, ARGV[1], tonumber(ARGV[4]), ARGV[5], KEYS[2], KEYS[3], now, KEYS[7])
         return {1, false, nv, now, late}
         """);
 
@@ -239,7 +109,7 @@ internal static partial class RedisScripts
         """);
 
     /// <summary>
-    /// Registers a process's keys; a key Redis already knows keeps its state. KEYS: ids, held, ring, cool, seq.
+    /// Registers a process's keys; a key Redis already knows keeps its state. KEYS: ids, held, ring, cool, seq, guard.
     /// ARGV: key prefix, project prefix, then per key: id, json, until ms, disabled, project ('' none), held (0/1: enabled here),
     /// the last model cooldown's end ms (0 none), n models, (model, until) pairs.
     /// Returns now.
@@ -259,7 +129,7 @@ internal static partial class RedisScripts
             for j = 0, nm - 1 do
               redis.call('HSET', k, 'm:' .. ARGV[i + 8 + 2 * j], ARGV[i + 9 + 2 * j])
             end
-            place(k, id, tonumber(ARGV[i + 2]), ARGV[i + 3], KEYS[3], KEYS[4], now)
+            place(k, id, tonumber(ARGV[i + 2]), ARGV[i + 3], KEYS[3], KEYS[4], now, KEYS[6])
           end
           if ARGV[i + 4] ~= '' then
             redis.call('HSET', k, 'project', ARGV[i + 4])

@@ -63,6 +63,32 @@ public sealed class RedisLeaseTimeoutTests : IClassFixture<RedisServer>, IDispos
         Assert.Equal(patient.Keys[0].Id, lease.KeyId);
     }
 
+    [Fact]
+    public void Acquire_LateEntryDueBeforeTheNextLeaseTimeout_SweptAtItsEndSoAReportAfterItIsNotCounted()
+    {
+        // No cap: acquires never wait for a key. A timed-out lease stays in the late set for one lease timeout after it was
+        // reclaimed; the sweep time must come back for it then, although no lease is due that early.
+        using var pool = new RedisKeyPool(_redis, RedisKeyPoolTests.Keys(TestKeys.Many(1)),
+            new RedisKeyPoolOptions { PoolName = RedisKeyPoolTests.Name(), LeaseTimeout = TimeSpan.FromMinutes(1) },
+            new ApiKeyManagerOptions { EnvironmentFaultGuard = false }, new RecordingLogger<RedisKeyPool>(_lines), _time);
+        var first = pool.Acquire();
+        _time.Advance(TimeSpan.FromSeconds(30));
+        var second = pool.Acquire();
+        _time.Advance(TimeSpan.FromSeconds(30));
+        pool.Acquire().Succeeded(); // reclaims the first lease: late until 2:00
+        _time.Advance(TimeSpan.FromSeconds(30));
+        pool.Acquire().Succeeded(); // reclaims the second: late until 2:30, the next sweep at 2:00 for the first's entry
+        _time.Advance(TimeSpan.FromSeconds(30));
+        pool.Acquire().Succeeded(); // 2:00: the first's late entry goes
+
+        first.Succeeded();
+        second.Succeeded();
+
+        var status = pool.GetStatuses().Single();
+        Assert.Equal((4L, 0), (status.State.TotalSuccesses, status.InFlight));
+        Assert.Equal(1, _lines.Count(l => l.EventId == ApiKeysEventIds.RedisLateReport && l.Message.Contains($"Lease {second.LeaseId} ", StringComparison.Ordinal)));
+    }
+
     private RedisKeyPool Pool(string name, TimeSpan leaseTimeout, ConnectionMultiplexer? redis = null) =>
         new(redis ?? _redis, RedisKeyPoolTests.Keys(TestKeys.Many(1)), new RedisKeyPoolOptions { PoolName = name, LeaseTimeout = leaseTimeout },
             OneAtATime, new RecordingLogger<RedisKeyPool>(_lines), _time);

@@ -36,7 +36,8 @@ public sealed class RedisScriptTests : IClassFixture<RedisServer>
 
         var (evalsha, eval) = ScriptCalls(server);
         Assert.Equal(0, eval);
-        Assert.True(evalsha >= 100, $"{evalsha} EVALSHA calls for 50 acquires and reports");
+        // A report queued while the one before it is on its way rides on the next acquire: 50 to 100 calls.
+        Assert.InRange(evalsha, 50, 100);
     }
 
     [Fact]

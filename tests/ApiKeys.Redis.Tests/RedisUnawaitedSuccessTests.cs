@@ -2,6 +2,7 @@ using ApiKeys.Diagnostics;
 using ApiKeys.Pool;
 using ApiKeys.Redis.Tests.Support;
 using ApiKeys.Tests.Behaviour;
+using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
 
 namespace ApiKeys.Redis.Tests;
@@ -117,6 +118,98 @@ public sealed class RedisUnawaitedSuccessTests : IClassFixture<RedisServer>, IDi
 
         Assert.Contains(lines, l => l.EventId == ApiKeysEventIds.RedisReportLost && l.Message.Contains($"lease {lease.LeaseId} ", StringComparison.Ordinal));
         Assert.Equal(2, statuses.Single().State.TotalSuccesses);
+    }
+
+    [Fact]
+    public void Succeeded_QueuedBehindABatchOnItsWay_CountedBeforeTheCallersNextAcquirePicks()
+    {
+        // One key, one lease at a time, on a fake clock: the lease reported first had timed out (its success frees nothing),
+        // so the caller's next acquire finds the key free only if the success queued behind it ran before its pick.
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var pool = new RedisKeyPool(_redis, RedisKeyPoolTests.Keys(TestKeys.Many(1)),
+            new RedisKeyPoolOptions { PoolName = RedisKeyPoolTests.Name(), LeaseTimeout = TimeSpan.FromMinutes(1) },
+            new ApiKeyManagerOptions { EnvironmentFaultGuard = false, MaxLeasesPerKey = 1 }, timeProvider: time);
+        pool.Acquire().Succeeded();
+        var late = pool.Acquire();
+        time.Advance(TimeSpan.FromMinutes(1));
+        var held = pool.Acquire();
+
+        // The late success waits in the paused server (its answer cannot be in), so the next success is queued behind it.
+        Pause(300, "WRITE");
+        late.Succeeded();
+        held.Succeeded();
+        using var next = pool.Acquire();
+
+        var status = pool.GetStatuses().Single();
+        Assert.Equal((3L, 1), (status.State.TotalSuccesses, status.InFlight));
+    }
+
+    [Fact]
+    public void Failed_AfterASuccessQueuedBehindABatch_TheFailureIsTheLastOutcome()
+    {
+        using var pool = Pool(_redis, RedisKeyPoolTests.Name(), keys: 1);
+        pool.Acquire().Succeeded();
+        var leases = Enumerable.Range(0, 3).Select(_ => pool.Acquire()).ToList();
+
+        // The first success waits in the paused server, so the second is queued; the failure's write must not pass it.
+        Pause(300, "WRITE");
+        leases[0].Succeeded();
+        leases[1].Succeeded();
+        leases[2].Failed(KeyFailure.Unknown("boom"));
+
+        var status = pool.GetStatuses().Single();
+        Assert.Equal((1, 3L, 0), (status.State.Failures, status.State.TotalSuccesses, status.InFlight));
+    }
+
+    [Fact]
+    public void Succeeded_QueuedSuccessNeedsAStateWrite_StatusRightAfterHasItWritten()
+    {
+        string name = RedisKeyPoolTests.Name();
+        using var pool = Pool(_redis, name, keys: 2);
+        using var otherRedis = _server.Connect();
+        using var other = Pool(otherRedis, name, keys: 2);
+        pool.Acquire().Succeeded();
+        pool.Acquire().Succeeded();
+        var first = pool.Acquire();
+        var second = pool.Acquire();
+        Assert.NotEqual(first.KeyId, second.KeyId);
+        // Another process's strike on the second key: its success is answered "not plain" and written as a new state.
+        Assert.True(other.Report(second.KeyId, KeyOutcome.Failed(KeyFailure.Unknown("boom"))));
+
+        // The first success waits in the paused server; the second is queued behind it when the read comes.
+        Pause(300, "WRITE");
+        first.Succeeded();
+        second.Succeeded();
+        var statuses = pool.GetStatuses().ToDictionary(s => s.Id);
+
+        Assert.Equal((0, 2L, 0), (statuses[second.KeyId].State.Failures, statuses[second.KeyId].State.TotalSuccesses, statuses[second.KeyId].InFlight));
+        Assert.Equal((2L, 0), (statuses[first.KeyId].State.TotalSuccesses, statuses[first.KeyId].InFlight));
+    }
+
+    [Fact]
+    public void Succeeded_ServerGoneWithSuccessesQueued_EachLoggedAsLostAndCountedLocally()
+    {
+        using var server = new RedisServer();
+        using var redis = server.Connect();
+        var lines = new List<(int EventId, string Message)>();
+        using var pool = new RedisKeyPool(redis, RedisKeyPoolTests.Keys(TestKeys.Many(1)),
+            new RedisKeyPoolOptions { PoolName = RedisKeyPoolTests.Name(), FallbackToLocal = true }, Quiet, new RecordingLogger<RedisKeyPool>(lines));
+        pool.Acquire().Succeeded();
+        var leases = Enumerable.Range(0, 3).Select(_ => pool.Acquire()).ToList();
+
+        // The first success is on the wire but never runs; the others queue behind it and never reach the server.
+        using (var admin = server.Admin())
+        {
+            admin.GetDatabase().Execute("CLIENT", "PAUSE", 60_000, "ALL");
+        }
+
+        leases.ForEach(l => l.Succeeded());
+        server.Kill();
+        var statuses = pool.GetStatuses();
+
+        Assert.All(leases, lease => Assert.Contains(lines,
+            l => l.EventId == ApiKeysEventIds.RedisReportLost && l.Message.Contains($"lease {lease.LeaseId} ", StringComparison.Ordinal)));
+        Assert.Equal(4, statuses.Single().State.TotalSuccesses);
     }
 
     private static RedisKeyPool Pool(ConnectionMultiplexer redis, string name, int keys) =>
