@@ -48,12 +48,6 @@ public static class GatewayApp
         try
         {
             app = Build(args);
-            if (InlineIo.Wanted(app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value))
-            {
-                // Before the process's first socket (Redis, Kestrel): the runtime reads its switch once.
-                InlineIo.EnableSockets();
-            }
-
             // Open the store now, so a start-up problem is said at once and not at the first request.
             app.Services.GetRequiredService<GatewayBackend>();
         }
@@ -117,7 +111,6 @@ public static class GatewayApp
         }
 
         builder.Services.AddGateway(builder.Configuration, redactor, settings.DrainTimeout, settings.AccessLog);
-        InlineIo.Configure(builder.Services, InlineIo.Wanted(settings));
         builder.AddObservability(settings);
         builder.AddAdmin(settings);
         var app = builder.Build();

@@ -69,16 +69,6 @@ public sealed class GatewayOptions
     /// <value>The default is true.</value>
     public bool AccessLog { get; set; } = true;
 
-    /// <summary>
-    /// Whether socket events are handled where they arrive, on the runtime's socket threads (one per CPU), instead of being
-    /// handed to the thread pool: about a fifth less CPU per request on a small machine, and no thread switch between a socket
-    /// and the request it serves (nginx's model). Applies to the local store only: the Redis pool waits for Redis, which must
-    /// not hold a socket thread, so with <see cref="Redis"/> set it stays off whatever this says.
-    /// <c>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS</c>, when set in the environment, has the last word on the sockets.
-    /// </summary>
-    /// <value>The default is true.</value>
-    public bool InlineIo { get; set; } = true;
-
     /// <summary>A file whose first line is the passphrase of an encrypted store; null: <c>APIKEYS_PASSPHRASE</c>.</summary>
     /// <value>The default is null.</value>
     public string? PassphraseFile { get; set; }

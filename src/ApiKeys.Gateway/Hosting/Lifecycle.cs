@@ -1,7 +1,6 @@
 using ApiKeys.Gateway.Logging;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Options;
 
 namespace ApiKeys.Gateway.Hosting;
@@ -37,10 +36,7 @@ internal static class Lifecycle
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         string listening = string.Join(", ", addresses);
         string upstream = options.UpstreamUri.ToString();
-        bool kestrelInline = app.Services.GetRequiredService<IOptions<SocketTransportOptions>>().Value.UnsafePreferInlineScheduling;
-        bool socketsInline = Environment.GetEnvironmentVariable(InlineIo.SocketsVariable) == "1";
-        string io = InlineIo.Describe(kestrelInline, socketsInline);
-        GatewayLog.Listening(logger, listening, upstream, backend.Description, io);
+        GatewayLog.Listening(logger, listening, upstream, backend.Description);
         try
         {
             if (backend.Tokens.ListAsync().AsTask().GetAwaiter().GetResult().Count == 0)

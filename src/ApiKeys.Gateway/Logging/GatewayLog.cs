@@ -5,13 +5,13 @@ namespace ApiKeys.Gateway.Logging;
 internal static partial class GatewayLog
 {
     [LoggerMessage(EventId = 3001, EventName = "Access", Level = LogLevel.Information,
-        Message = "{Method} {Route} {Status} {Outcome} in {LatencyMs:F2} ms (first byte {TtfbMs:F2} ms) token={Token} model={Model} key={KeyId} failure={Failure} retries={Retries} bytes={Bytes}")]
+        Message = "{Method} {Route} {Status} {Outcome} in {LatencyMs:0.00} ms (first byte {TtfbMs:0.00} ms) token={Token} model={Model} key={KeyId} failure={Failure} retries={Retries} bytes={Bytes}")]
     public static partial void Access(ILogger logger, string method, string route, int status, string outcome, double latencyMs, double ttfbMs,
         string token, string model, string keyId, string failure, int retries, long bytes);
 
     [LoggerMessage(EventId = 3002, EventName = "Listening", Level = LogLevel.Information,
-        Message = "apikeys gateway listening on {Addresses}; upstream {Upstream}; {Backend}; {Io}")]
-    public static partial void Listening(ILogger logger, string addresses, string upstream, string backend, string io);
+        Message = "apikeys gateway listening on {Addresses}; upstream {Upstream}; {Backend}")]
+    public static partial void Listening(ILogger logger, string addresses, string upstream, string backend);
 
     [LoggerMessage(EventId = 3003, EventName = "StreamInterrupted", Level = LogLevel.Warning,
         Message = "The upstream's answer to {Route} stopped after {Bytes} bytes ({Reason}): the stream was ended there, without a retry")]
