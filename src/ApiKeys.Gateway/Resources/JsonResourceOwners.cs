@@ -57,7 +57,7 @@ public sealed class JsonResourceOwners : IResourceOwners, IDisposable
             _unsaved[name] = new ResourceOwner(keyId, _time.GetUtcNow() + lifetime);
         }
 
-        await Task.Run(() => SaveAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
+        await SaveAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -87,16 +87,13 @@ public sealed class JsonResourceOwners : IResourceOwners, IDisposable
             _unsaved[name] = null;
         }
 
-        await Task.Run(() => SaveAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
+        await SaveAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Releases the writer's semaphore (the file stays).</summary>
     public void Dispose() => _write.Dispose();
 
-    /// <summary>
-    /// Writes the changes not on disk yet, merged with what the file holds now; on failure they stay in memory. Called on the
-    /// thread pool (<c>Task.Run</c>): its reads, writes and fsync must not hold a socket thread (Gateway:InlineIo).
-    /// </summary>
+    /// <summary>Writes the changes not on disk yet, merged with what the file holds now; on failure they stay in memory.</summary>
     private async Task SaveAsync(CancellationToken cancellationToken)
     {
         await _write.WaitAsync(cancellationToken).ConfigureAwait(false);
