@@ -5,7 +5,7 @@ namespace ApiKeys.Gateway.Logging;
 internal static partial class GatewayLog
 {
     [LoggerMessage(EventId = 3001, EventName = "Access", Level = LogLevel.Information,
-        Message = "{Method} {Route} {Status} {Outcome} in {LatencyMs:0.00} ms (first byte {TtfbMs:0.00} ms) token={Token} model={Model} key={KeyId} failure={Failure} retries={Retries} bytes={Bytes}")]
+        Message = "{Method} {Route} {Status} {Outcome} in {LatencyMs:F2} ms (first byte {TtfbMs:F2} ms) token={Token} model={Model} key={KeyId} failure={Failure} retries={Retries} bytes={Bytes}")]
     public static partial void Access(ILogger logger, string method, string route, int status, string outcome, double latencyMs, double ttfbMs,
         string token, string model, string keyId, string failure, int retries, long bytes);
 
