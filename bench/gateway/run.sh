@@ -11,6 +11,8 @@
 #   whether any key or token reached the gateway's log. The gateway is measured twice: as the NativeAOT binary
 #   (artifacts/apikeys serve) and on the JIT (dotnet ApiKeys.Gateway.dll, what `dotnet run` starts); beside them, the
 #   floor of the stack: bench/gateway/BareProxy (Kestrel and SocketsHttpHandler, NativeAOT, none of the gateway's work).
+#   Then requests/s at 64 connections once more, nginx, the bare proxy and the gateway taking turns for several rounds:
+#   the report's ratio to nginx is the median of the rounds' ratios (neighbours in time on a shared, noisy machine).
 # Prints a table and writes bench/gateway/results-<date>.md. Every process it starts is stopped by PID on exit; ports are
 # free ones; secrets go through 0600 files, never argv. --quick: short runs (a smoke test, not figures). --keep: keep the
 # run's directory (logs) in /tmp. BENCH_GATEWAY_ARGS: extra gateway arguments (e.g. "--Pool:SyncInterval 00:10:00").
@@ -24,14 +26,14 @@ for arg in "$@"; do
   case "$arg" in
     --quick) QUICK=1 ;;
     --keep) KEEP=1 ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $arg (--quick, --keep)" >&2; exit 2 ;;
   esac
 done
 if [[ $QUICK == 1 ]]; then
-  DURATION=3; WARMUP=1; STREAMS=2; CHUNKS=10
+  DURATION=3; WARMUP=1; STREAMS=2; CHUNKS=10; ROUNDS=2; ROUND_SECONDS=2
 else
-  DURATION=15; WARMUP=5; STREAMS=5; CHUNKS=20
+  DURATION=15; WARMUP=5; STREAMS=5; CHUNKS=20; ROUNDS=7; ROUND_SECONDS=5
 fi
 GAP_MS=50
 LOAD_CPU=0
@@ -262,6 +264,27 @@ URL[gateway_jit]="$GATEWAY_URL"
 measure gateway_jit "$GATEWAY_PID"
 stop "$GATEWAY_PID"
 
+# --- requests/s at 64 connections again, nginx / bare / gateway alternated round by round ----------------------------
+# One run each above can fall on a quiet or a busy second of a shared machine; here the three take turns, ROUNDS times,
+# so that each round's ratios compare neighbours in time (the report gives the median of the rounds' ratios). The bare
+# proxy and the gateway both stay up on core 1, idle while the other is measured.
+echo "measuring $ROUNDS alternated rounds at 64 connections..."
+taskset -c $PROXY_CPU "$BARE_BIN" --upstream "http://127.0.0.1:$UPSTREAM_PORT" --urls "http://127.0.0.1:$BARE_PORT" >"$RUN/bare-rounds.log" 2>&1 &
+BARE_PID=$!
+PIDS+=("$BARE_PID")
+wait_for "$RUN/bare-rounds.log" "bare proxy listening on"
+start_gateway "$RUN/store" "$RUN/gateway-rounds.log"
+URL[gateway]="$GATEWAY_URL"
+wrk_run warmup gateway 16 "$WARMUP" >/dev/null
+wrk_run warmup bare 16 "$WARMUP" >/dev/null
+for _ in $(seq "$ROUNDS"); do
+  for target in nginx bare gateway; do
+    wrk_run "$target.round" "$target" 64 "$ROUND_SECONDS"
+  done
+done
+stop "$GATEWAY_PID"
+stop "$BARE_PID"
+
 # --- one failover: the first key answers 429 (RetryInfo 1 us), the gateway retries on the next key -------------------
 # The pool brings a key back a few milliseconds after its cooldown ends, so only some requests meet the failing key: the
 # gateway's access log says which (retries=1), and the medians of its latencies with and without a retry, in the same run
@@ -280,7 +303,7 @@ tail -n +"$(($(cat "$RUN/failover-skip") + 1))" "$RUN/gateway-failover.log" | py
 PSI_AFTER=$(psi)
 
 # --- secrets in the gateway's logs ----------------------------------------------------------------------------------
-cat "$RUN/gateway.log" "$RUN/gateway-jit.log" "$RUN/gateway-failover.log" >"$RUN/all-gateway.log"
+cat "$RUN/gateway.log" "$RUN/gateway-jit.log" "$RUN/gateway-failover.log" "$RUN/gateway-rounds.log" >"$RUN/all-gateway.log"
 leaks=$(grep -c -F -f "$RUN/secrets.txt" "$RUN/all-gateway.log" || true)
 shaped=$(grep -c -E 'AIza[0-9A-Za-z_-]{35}|akg_[A-Za-z0-9_-]{43}' "$RUN/all-gateway.log" || true)
 lines=$(wc -l <"$RUN/all-gateway.log")
@@ -290,7 +313,7 @@ echo "logs lines=$lines access=$access leaks=$leaks shaped=$shaped" >>"$RESULTS"
 # --- the report -----------------------------------------------------------------------------------------------------
 STAMP=$(date -u +%Y-%m-%d)
 REPORT="$HERE/results-$STAMP.md"
-python3 "$HERE/report.py" "$RESULTS" --quick "$QUICK" --duration "$DURATION" --streams "$STREAMS" --chunks "$CHUNKS" --gap "$GAP_MS" \
+python3 "$HERE/report.py" "$RESULTS" --quick "$QUICK" --duration "$DURATION" --round-seconds "$ROUND_SECONDS" --streams "$STREAMS" --chunks "$CHUNKS" --gap "$GAP_MS" \
   --load "$LOAD_BEFORE" --pressure "${PSI_BEFORE:-n/a} / ${PSI_AFTER:-n/a}" --cpu "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')" \
   --versions "dotnet $(dotnet --version), $(nginx -v 2>&1 | sed 's/nginx version: //'), $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2)" >"$REPORT"
 cat "$REPORT"
