@@ -15,7 +15,7 @@ public sealed partial class RedisKeyPool
     /// </summary>
     private GuardVerdict? ThroughGuard(string id, KeyState before, KeyOutcome outcome, KeyTransition transition, DateTimeOffset now, string? replaces)
     {
-        if (!_options.EnvironmentFaultGuard || outcome.Failure is not { } failure || outcome.IsExcused || !TakesOut(transition.Effect))
+        if (!_options.EnvironmentFaultGuard || outcome.Failure is not { } failure || outcome.IsExcused || !KeyStatePolicy.TakesOut(transition.Effect))
         {
             return null;
         }
@@ -59,23 +59,13 @@ public sealed partial class RedisKeyPool
 
             long at = long.Parse(parts[3], CultureInfo.InvariantCulture);
             var excused = RedisStateCodec.Parse(id, parts[4]);
-            Change(id, (current, now) => current.UpdatedAt is not { } u || Math.Abs(u.ToUnixTimeMilliseconds() - at) > 1 ? current : excused with
-            {
-                TotalSuccesses = current.TotalSuccesses,
-                TotalFailures = current.TotalFailures,
-                LastUsed = current.LastUsed,
-                LastFailed = current.LastFailed,
-                LastError = current.LastError,
-                UpdatedAt = now,
-            }, leaseId: null);
+            Change(id, (current, now) => current.UpdatedAt is not { } u || Math.Abs(u.ToUnixTimeMilliseconds() - at) > 1
+                ? current
+                : KeyStatePolicy.RestoreExcused(excused, current, now), leaseId: null);
         }
 
         return ids.Count;
     }
-
-    // KeyNotices.TakesOut's rule (internal to the core): an effect that takes the key (or key x model) out of service.
-    private static bool TakesOut(KeyEffect effect) =>
-        effect is KeyEffect.Cooling or KeyEffect.ModelCooling or KeyEffect.ModelDisabled or KeyEffect.Disabled;
 
     /// <summary>
     /// The guard's answer: whether to excuse the failure; <paramref name="Entry"/>, this failure's entry in the guard's log;

@@ -60,7 +60,7 @@ public sealed class KeyNotices
     {
         ArgumentNullException.ThrowIfNull(before);
         var state = transition.State;
-        if (outcome.Failure is { } failure && TakesOut(transition.Effect))
+        if (outcome.Failure is { } failure && KeyStatePolicy.TakesOut(transition.Effect))
         {
             var kind = transition.Effect is KeyEffect.Cooling or KeyEffect.ModelCooling ? KeyEventKind.Cooling : KeyEventKind.Disabled;
             string? reason = kind == KeyEventKind.Disabled ? state.DisabledReason ?? failure.Message : Describe(state, failure);
@@ -96,10 +96,6 @@ public sealed class KeyNotices
         _items.AddRange(other._items);
         other._items.Clear();
     }
-
-    /// <summary>Whether an effect takes the key (or key x model) out of service.</summary>
-    internal static bool TakesOut(KeyEffect effect) =>
-        effect is KeyEffect.Cooling or KeyEffect.ModelCooling or KeyEffect.ModelDisabled or KeyEffect.Disabled;
 
     private static string Describe(KeyState state, KeyFailure failure)
     {

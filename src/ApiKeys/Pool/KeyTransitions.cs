@@ -29,7 +29,7 @@ internal sealed class KeyTransitions(KeyTable table, KeyLanes lanes, DirtySlots 
         var undo = ThroughGuard(slot, before, ref outcome, ref t, now, jitter);
         Set(slot, t.State, before, now);
         bool changed = !before.SameBlocks(t.State);
-        if (KeyNotices.TakesOut(t.Effect) || t.Alert || t.State.Failures >= options.AlertAfterConsecutiveFailures)
+        if (KeyStatePolicy.TakesOut(t.Effect) || t.Alert || t.State.Failures >= options.AlertAfterConsecutiveFailures)
         {
             notices.Batch.AddOutcome(slot.Key.Id, slot.Mask, before, t, outcome, now, options.AlertAfterConsecutiveFailures);
         }
@@ -91,7 +91,7 @@ internal sealed class KeyTransitions(KeyTable table, KeyLanes lanes, DirtySlots 
     private List<EnvironmentFaultGuard.Entry>? ThroughGuard(KeySlot slot, KeyState before, ref KeyOutcome outcome, ref KeyTransition t,
         DateTimeOffset now, double jitter)
     {
-        if (!options.EnvironmentFaultGuard || outcome.Failure is not { } failure || outcome.IsExcused || !KeyNotices.TakesOut(t.Effect))
+        if (!options.EnvironmentFaultGuard || outcome.Failure is not { } failure || outcome.IsExcused || !KeyStatePolicy.TakesOut(t.Effect))
         {
             return null;
         }
@@ -154,16 +154,7 @@ internal sealed class KeyTransitions(KeyTable table, KeyLanes lanes, DirtySlots 
             }
 
             var excused = KeyStatePolicy.Apply(entry.Before, KeyOutcome.Excused(entry.Failure, entry.Model), entry.At, options, 0.5).State;
-            var restored = excused with
-            {
-                TotalSuccesses = current.TotalSuccesses,
-                TotalFailures = current.TotalFailures,
-                LastUsed = current.LastUsed,
-                LastFailed = current.LastFailed,
-                LastError = current.LastError,
-                UpdatedAt = now,
-            };
-            Set(entry.Slot, restored, current, now);
+            Set(entry.Slot, KeyStatePolicy.RestoreExcused(excused, current, now), current, now);
             changed = true;
         }
 
