@@ -98,29 +98,45 @@ public sealed partial class RedisKeyPool
         }
 
         /// <summary>Handles the codes, one a success in order from <paramref name="first"/> on, of an answer read at <paramref name="nowMs"/>.</summary>
+        [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031:Do not catch general exception types",
+            Justification = "The successes are counted in Redis already: a logger or a metrics listener that throws here must neither leave reads waiting for the batch nor reach the caller whose acquire carried it.")]
         public void Answered(RedisResult[] answer, int first, long nowMs)
         {
             List<Task>? writes = null;
-            for (int i = 0; i < _items.Count; i++)
+            try
             {
-                var success = _items[i];
-                if (_pool.TakeSuccess(success.Lease.KeyId, success.Lease.LeaseId, (long)answer[first + i], nowMs) is null)
+                for (int i = 0; i < _items.Count; i++)
                 {
-                    (writes ??= []).Add(Task.Run(() => _pool.WriteOrLose(success)));
-                    continue;
+                    var success = _items[i];
+                    try
+                    {
+                        if (_pool.TakeSuccess(success.Lease.KeyId, success.Lease.LeaseId, (long)answer[first + i], nowMs) is null)
+                        {
+                            (writes ??= []).Add(Task.Run(() => _pool.WriteOrLose(success)));
+                            continue;
+                        }
+
+                        _pool._notifier.RecordOutcome(success.Outcome);
+                    }
+                    catch (Exception e) when (e is not OutOfMemoryException)
+                    {
+                        Log.ReportHandlingFailed(_pool._logger, success.Lease.KeyId, success.Lease.LeaseId, e.GetType().Name);
+                    }
                 }
-
-                _pool._notifier.RecordOutcome(success.Outcome);
             }
-
-            if (writes is null)
+            finally
             {
-                Done();
-                return;
+                // Whatever happened above, the batch ends: reads and Dispose wait for it.
+                if (writes is null)
+                {
+                    Done();
+                }
+                else
+                {
+                    Task.WhenAll(writes).ContinueWith(static (_, b) => ((SuccessBatch)b!).Done(), this, CancellationToken.None,
+                        TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                }
             }
-
-            Task.WhenAll(writes).ContinueWith(static (_, b) => ((SuccessBatch)b!).Done(), this, CancellationToken.None,
-                TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
 
         /// <summary>The successes did not reach Redis (or their answer did not come back): each is a lost report.</summary>

@@ -186,7 +186,8 @@ public sealed partial class RedisKeyPool : IKeyPool, IDisposable
             return;
         }
 
-        // Successes another thread sent meanwhile: on the wire already; a state write one of them still needs is logged as lost.
+        // Successes another thread reported meanwhile: sent, or queued behind a batch on its way (which sends them when its
+        // answer is in; once disposed that send fails and they are logged as lost); a state write one of them needs, likewise.
         AwaitSends();
 
         _redis.ConnectionRestored -= OnConnectionRestored;

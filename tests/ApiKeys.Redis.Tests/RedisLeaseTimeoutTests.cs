@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using ApiKeys.Diagnostics;
 using ApiKeys.Pool;
 using ApiKeys.Redis.Tests.Support;
@@ -89,7 +90,49 @@ public sealed class RedisLeaseTimeoutTests : IClassFixture<RedisServer>, IDispos
         Assert.Equal(1, _lines.Count(l => l.EventId == ApiKeysEventIds.RedisLateReport && l.Message.Contains($"Lease {second.LeaseId} ", StringComparison.Ordinal)));
     }
 
+    [Fact]
+    public async Task Succeeded_LateReportWhoseLogThrows_TheBatchStillEndsAndReadsDoNotWait()
+    {
+        // A logger that throws on the late report's line: the success is counted in Redis all the same, and the batch that
+        // carried it must end (reads and Dispose wait for it), the failure logged instead.
+        var logger = new ThrowingOn(ApiKeysEventIds.RedisLateReport, new RecordingLogger<RedisKeyPool>(_lines));
+        // Disposed at the end, not by `using`: without the fix Dispose would wait for the batch forever too.
+        var pool = new RedisKeyPool(_redis, RedisKeyPoolTests.Keys(TestKeys.Many(1)),
+            new RedisKeyPoolOptions { PoolName = RedisKeyPoolTests.Name(), LeaseTimeout = TimeSpan.FromMinutes(1) }, OneAtATime, logger, _time);
+        pool.Acquire().Succeeded();
+        pool.Acquire().Succeeded();
+        var forgotten = pool.Acquire();
+        _time.Advance(TimeSpan.FromMinutes(1));
+        var next = pool.Acquire();
+
+        forgotten.Succeeded();
+        var read = Task.Run(() => pool.GetStatuses().Single());
+
+        var status = await read.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(3L, status.State.TotalSuccesses);
+        Assert.Contains(_lines, l => l.EventId == ApiKeysEventIds.RedisReportHandlingFailed);
+        next.Succeeded();
+        pool.Dispose();
+    }
+
     private RedisKeyPool Pool(string name, TimeSpan leaseTimeout, ConnectionMultiplexer? redis = null) =>
         new(redis ?? _redis, RedisKeyPoolTests.Keys(TestKeys.Many(1)), new RedisKeyPoolOptions { PoolName = name, LeaseTimeout = leaseTimeout },
             OneAtATime, new RecordingLogger<RedisKeyPool>(_lines), _time);
+
+    private sealed class ThrowingOn(int eventId, ILogger<RedisKeyPool> inner) : ILogger<RedisKeyPool>
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId id, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            inner.Log(logLevel, id, state, exception, formatter);
+            if (id.Id == eventId)
+            {
+                throw new InvalidOperationException("a logging provider failed");
+            }
+        }
+    }
 }

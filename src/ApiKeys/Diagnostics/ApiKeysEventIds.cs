@@ -62,6 +62,9 @@ public static class ApiKeysEventIds
     /// <summary>A lease was reported after the Redis pool's lease timeout: its outcome is counted all the same (warning).</summary>
     public const int RedisLateReport = 26;
 
+    /// <summary>A report reached Redis and was counted there, but handling its answer in this process threw (a logger or metrics listener; error).</summary>
+    public const int RedisReportHandlingFailed = 27;
+
     /// <summary>An attempt of the HTTP handler failed and may be retried on another key (warning).</summary>
     public const int HttpAttemptFailed = 2001;
 
