@@ -79,11 +79,10 @@ public sealed partial class RedisKeyPool
             (keys[0], keys[1]) = (_pool._names.Leases, _pool._names.Late);
             for (int i = 0; i < _items.Count; i++)
             {
-                var lease = _items[i].Lease;
-                keys[2 + i] = _pool._names.Key(lease.KeyId);
-                args[i] = RedisPoolKeys.LeaseMember(lease.LeaseId, lease.KeyId);
+                keys[2 + i] = _pool._names.Key(_items[i].Lease.KeyId);
             }
 
+            AddMembers(args, 0);
             args[^1] = _pool.ClockArg();
             return (keys, args);
         }
@@ -98,7 +97,7 @@ public sealed partial class RedisKeyPool
         }
 
         /// <summary>Handles the codes, one a success in order from <paramref name="first"/> on, of an answer read at <paramref name="nowMs"/>.</summary>
-        [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031:Do not catch general exception types",
+        [SuppressMessage("Design", "CA1031:Do not catch general exception types",
             Justification = "The successes are counted in Redis already: a logger or a metrics listener that throws here must neither leave reads waiting for the batch nor reach the caller whose acquire carried it.")]
         public void Answered(RedisResult[] answer, int first, long nowMs)
         {

@@ -54,14 +54,9 @@ public sealed partial class RedisKeyPool
     /// </summary>
     private Task<RedisResult> StartAcquire(string? model, RedisKey[] keys, out RedisValue[] args, out SuccessBatch? carried)
     {
-        // Checked before anything is written, as every other call is (EvalAsync): a multiplexer that queues commands while
-        // disconnected (StackExchange.Redis's default backlog) would run this acquire on reconnection, after the caller was
-        // served from the local fallback, and its lease would hold the key until LeaseTimeout.
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        if (!_redis.IsConnected)
-        {
-            throw Unavailable("acquire", null);
-        }
+        // Before anything is written, as every other call (EvalAsync): a queued acquire run on reconnection, after the caller
+        // was served from the local fallback, would hold its key until LeaseTimeout.
+        ThrowIfUnusable("acquire");
 
         var db = _redis.GetDatabase();
         if (Volatile.Read(ref _unwritten) == 0)

@@ -37,14 +37,10 @@ public sealed partial class RedisKeyPool
     private async Task<RedisResult> EvalAsync(RedisScript script, RedisKey[] keys, RedisValue[] args, string what, int timeoutRetries = 0,
         int length = 0, bool wait = false, Task<RedisResult>? started = null)
     {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         bool whole = false;
         for (int attempt = 0; ; attempt++)
         {
-            if (!_redis.IsConnected)
-            {
-                throw Unavailable(what, null);
-            }
+            ThrowIfUnusable(what);
 
             try
             {
@@ -73,6 +69,19 @@ public sealed partial class RedisKeyPool
             {
                 throw Unavailable(what, e);
             }
+        }
+    }
+
+    /// <summary>
+    /// Before anything is written: the pool disposed, or Redis not connected (a multiplexer that queues commands while
+    /// disconnected, StackExchange.Redis's default backlog, would run the call later, after its caller was told otherwise).
+    /// </summary>
+    private void ThrowIfUnusable(string what)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (!_redis.IsConnected)
+        {
+            throw Unavailable(what, null);
         }
     }
 
