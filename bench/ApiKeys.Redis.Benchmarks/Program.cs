@@ -67,8 +67,8 @@ try
         new RedisKeyPoolOptions { PoolName = "bench" }, new ApiKeyManagerOptions { EnvironmentFaultGuard = false });
     Console.WriteLine($"redis-server {db.Execute("INFO", "server").ToString().Split('\n').First(l => l.StartsWith("redis_version", StringComparison.Ordinal)).Trim()}, " +
         $"{Environment.ProcessorCount} cores, .NET {Environment.Version}, {seconds} s per cell in {slices} slice(s)");
-    Console.WriteLine("| callers | PING round trips/s | acquire + report/s | ratio to PING | mean latency acquire + report | CPU a PING, client / redis | CPU a pair, client / redis |");
-    Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|");
+    Console.WriteLine("| callers | PING round trips/s | acquire + report/s | ratio to PING | mean latency acquire + report | CPU a PING, client / redis | CPU a pair, client / redis | script calls a pair |");
+    Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
     foreach (int callers in new[] { 1, 4, 16 })
     {
         Cell.Run(callers, 1, () => db.Ping());
@@ -84,7 +84,7 @@ try
         var (ping, pingCpu) = (pingCell.Rate, pingCell.Cpu);
         var (op, opCpu) = (opCell.Rate, opCell.Cpu);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {callers} | {ping:N0} | {op:N0} | {op / ping:P0} | {callers / op * 1e6:N0} us | {pingCpu} | {opCpu} |"));
+            $"| {callers} | {ping:N0} | {op:N0} | {op / ping:P0} | {callers / op * 1e6:N0} us | {pingCpu} | {opCpu} | {opCell.ScriptCalls:N2} |"));
     }
 }
 finally
@@ -96,10 +96,11 @@ finally
     }
 }
 
-// A cell's operations over its slices: the rate, and the CPU one operation cost in this process and in redis-server (its
-// INFO cpu), in microseconds.
+// A cell's operations over its slices: the rate, the CPU one operation cost in this process and in redis-server (its
+// INFO cpu), in microseconds, and the scripts (EVALSHA, EVAL) Redis ran for one (INFO commandstats).
 internal sealed class Cell
 {
+    private long _scripts;
     private long _count;
     private double _seconds;
     private double _clientUs;
@@ -109,9 +110,12 @@ internal sealed class Cell
 
     public string Cpu => string.Create(CultureInfo.InvariantCulture, $"{_clientUs / _count:N1} / {_serverUs / _count:N1} us");
 
+    public double ScriptCalls => (double)_scripts / _count;
+
     public void Measure(IDatabase db, int callers, double seconds, Action op)
     {
         var self = Process.GetCurrentProcess();
+        long scripts = Scripts(db);
         double server = ServerCpu(db);
         var client = self.TotalProcessorTime;
         var (count, elapsed) = Run(callers, seconds, op);
@@ -119,7 +123,12 @@ internal sealed class Cell
         (_count, _seconds) = (_count + count, _seconds + elapsed);
         _clientUs += (self.TotalProcessorTime - client).TotalMicroseconds;
         _serverUs += (ServerCpu(db) - server) * 1e6;
+        _scripts += Scripts(db) - scripts;
     }
+
+    private static long Scripts(IDatabase db) => db.Execute("INFO", "commandstats").ToString().Split('\n')
+        .Where(l => l.StartsWith("cmdstat_evalsha:", StringComparison.Ordinal) || l.StartsWith("cmdstat_eval:", StringComparison.Ordinal))
+        .Sum(l => long.Parse(l.Split(',')[0].Split('=')[1], CultureInfo.InvariantCulture));
 
     internal static double ServerCpu(IDatabase db) => db.Execute("INFO", "cpu").ToString().Split('\n')
         .Where(l => l.StartsWith("used_cpu_user:", StringComparison.Ordinal) || l.StartsWith("used_cpu_sys:", StringComparison.Ordinal))

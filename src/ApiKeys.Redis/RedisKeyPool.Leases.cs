@@ -103,18 +103,17 @@ public sealed partial class RedisKeyPool
         ReconcileIfNeeded();
         for (int attempt = 0; ; attempt++)
         {
-            RedisResult result;
-            int carried;
+            RedisResult[] result;
             try
             {
-                (result, carried) = EvalAcquire(model);
+                result = EvalAcquire(model);
             }
             catch (RedisKeyPoolUnavailableException) when (_redisOptions.FallbackToLocal)
             {
                 return PickLocal(model);
             }
 
-            var pick = Parse(result, model, carried);
+            var pick = Parse(result, model);
             if (pick is not null)
             {
                 // The local fallback counts its own picks.
@@ -143,18 +142,17 @@ public sealed partial class RedisKeyPool
         ReconcileIfNeeded();
         for (int attempt = 0; ; attempt++)
         {
-            RedisResult result;
-            int carried;
+            RedisResult[] result;
             try
             {
-                (result, carried) = await EvalAcquireAsync(model).ConfigureAwait(false);
+                result = await EvalAcquireAsync(model).ConfigureAwait(false);
             }
             catch (RedisKeyPoolUnavailableException) when (_redisOptions.FallbackToLocal)
             {
                 return PickLocal(model);
             }
 
-            var pick = Parse(result, model, carried);
+            var pick = Parse(result, model);
             if (pick is not null)
             {
                 // The local fallback counts its own picks.
@@ -175,12 +173,10 @@ public sealed partial class RedisKeyPool
     private RedisKey[] AcquireKeys() => [_names.Ring, _names.Cool, _names.Leases, _held, _names.Sequence, _names.Late, _names.Guard];
 
     /// <summary>
-    /// Turns the acquire script's answer into a lease or a reason; null when the pool must be registered again. Its last
-    /// <paramref name="carried"/> elements are the codes of the successes it carried (handled already).
+    /// Turns the acquire script's answer to a pick into a lease or a reason; null when the pool must be registered again.
     /// </summary>
-    private RedisPick? Parse(RedisResult result, string? model, int carried)
+    private RedisPick? Parse(RedisResult[] r, string? model)
     {
-        var r = (RedisResult[])result!;
         long code = (long)r[0];
         long nowMs = (long)r[3];
         ObserveClock(nowMs);
@@ -209,9 +205,9 @@ public sealed partial class RedisKeyPool
             }
 
             var key = _keys[slot];
-            if (r.Length - carried > 4)
+            if (r.Length > 4)
             {
-                LimitsReached(id, model, r, r.Length - carried);
+                LimitsReached(id, model, r, r.Length);
             }
 
             return new RedisPick(_leases.Create(key, model, leaseId), null, NoKeyReason.Cooling, now);

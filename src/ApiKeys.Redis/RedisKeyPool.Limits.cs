@@ -12,30 +12,40 @@ public sealed partial class RedisKeyPool
     private long _nextDayMs;
 
     /// <summary>
-    /// The acquire script's arguments: with the request limits that apply to <paramref name="model"/>, which the script
-    /// counts per key in the key's hash (every process counts in the same windows) when it hands the key out, and the
-    /// successes it carries (counted before its pick).
+    /// The acquire script's arguments for one or more picks: each with the request limits that apply to its model, which the
+    /// script counts per key in the key's hash (every process counts in the same windows) when it hands the key out, and the
+    /// successes it carries (counted before the first pick).
     /// </summary>
-    private RedisValue[] AcquireArgs(string? model, SuccessBatch? carried)
+    private RedisValue[] AcquireArgs(IReadOnlyList<string?> models, SuccessBatch? carried)
     {
-        var limits = LimitsFor(model);
-        int successes = 5 + (4 * limits.Length);
-        var args = new RedisValue[7 + (4 * limits.Length) + (carried?.Count ?? 0)];
-        args[0] = _names.KeyPrefix;
-        args[1] = model ?? "";
-        args[2] = _options.MaxLeasesPerKey ?? 0;
-        args[3] = (long)_redisOptions.LeaseTimeout.TotalMilliseconds;
-        args[4] = limits.Length;
-        for (int i = 0; i < limits.Length; i++)
+        int length = 6 + (carried?.Count ?? 0);
+        foreach (var model in models)
         {
-            args[5 + (4 * i)] = limits[i].Model ?? "";
-            args[6 + (4 * i)] = limits[i].PerMinute ?? 0;
-            args[7 + (4 * i)] = limits[i].PerDay ?? 0;
-            args[8 + (4 * i)] = limits[i].PerDay is null ? 0 : NextDayMs();
+            length += 2 + (4 * LimitsFor(model).Length);
         }
 
-        args[successes] = carried?.Count ?? 0;
-        carried?.AddMembers(args, successes + 1);
+        var args = new RedisValue[length];
+        args[0] = _names.KeyPrefix;
+        args[1] = _options.MaxLeasesPerKey ?? 0;
+        args[2] = (long)_redisOptions.LeaseTimeout.TotalMilliseconds;
+        args[3] = models.Count;
+        int at = 4;
+        foreach (var model in models)
+        {
+            var limits = LimitsFor(model);
+            args[at++] = model ?? "";
+            args[at++] = limits.Length;
+            foreach (var limit in limits)
+            {
+                args[at++] = limit.Model ?? "";
+                args[at++] = limit.PerMinute ?? 0;
+                args[at++] = limit.PerDay ?? 0;
+                args[at++] = limit.PerDay is null ? 0 : NextDayMs();
+            }
+        }
+
+        args[at] = carried?.Count ?? 0;
+        carried?.AddMembers(args, at + 1);
         args[^1] = ClockArg();
         return args;
     }

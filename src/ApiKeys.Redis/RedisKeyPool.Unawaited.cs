@@ -14,14 +14,14 @@ public sealed partial class RedisKeyPool
     private List<QueuedSuccess> _queued = [];
     private long _batchCount;
     private int _batchesInFlight;
-    // How many queued successes are not on the wire yet (changed under _sendGate, after the write): 0 lets an acquire skip the lock.
+    // How many queued successes are not on the wire yet (changed under _sendGate, after the write): 0 lets a waited call skip the lock.
     private int _unwritten;
 
     /// <summary>
     /// Sends a lease's success without waiting for Redis's answer, when the key's state as this process last saw it is plain
     /// (a success only counts: <see cref="RedisScripts.Success"/>). With no batch of successes on its way, the script is on the
     /// connection before this returns; with one, the success is queued and goes with the caller's next acquire (counted
-    /// before its pick, <see cref="StartAcquire"/>), or with the successes queued meanwhile once that batch's answer is in,
+    /// before its pick, <see cref="AcquireCall.Start"/>), or with the successes queued meanwhile once that batch's answer is in,
     /// whichever comes first. Either way the caller's next acquire runs after it in Redis, and a pair costs the caller one
     /// round trip; under load most pairs are one command. The answer is handled when it comes (<see cref="SuccessBatch"/>);
     /// reads, status and <see cref="Dispose"/> wait for it first. False when the report must be waited for: not a success,

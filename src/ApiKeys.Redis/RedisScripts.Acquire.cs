@@ -3,33 +3,43 @@ namespace ApiKeys.Redis;
 internal static partial class RedisScripts
 {
     /// <summary>
-    /// KEYS: ring, cool, leases, held, seq, late, guard. ARGV: key prefix, model ('' none), cap (0 none), lease timeout ms,
-    /// n request limits, per limit (model or '' for every model, per minute or 0, per day or 0, the next day's start ms),
-    /// n successes carried, each success's lease member (see <see cref="Success"/>), the clock (ms, or -1 for Redis's TIME).
+    /// KEYS: ring, cool, leases, held, seq, late, guard. ARGV: key prefix, cap (0 none), lease timeout ms, n picks, per pick
+    /// (model or '' none, n request limits, per limit (model or '' for every model, per minute or 0, per day or 0, the next
+    /// day's start ms)), n successes carried, each success's lease member (see <see cref="Success"/>), the clock (ms, or -1
+    /// for Redis's TIME). The picks are the acquires this process asked for while another was on its way (one, unless
+    /// callers were waiting), made in order as if each were its own call.
     /// A lease that timed out goes to 'late' (scored by when), so its report, if it ever comes, still counts once. The guard
     /// hash's 'sweep' says when a lease or late entry can next be due, its 'cdue' when a cooling key can: before then the
     /// acquire does not look at those sets.
-    /// Returns {1, id, leaseId, now, (limit index, until ms)...: the limits this lease reached} | {0, busy, earliest ms or -1, now}
-    /// | {2, 0, back-off end ms, now} while the environment-fault guard says back off | {-1, 0, 0, now} when the pool is not registered;
-    /// each answer ends with the carried successes' codes (as <see cref="Success"/>'s), in order, counted before the pick.
+    /// Returns one answer per pick, in order, then the carried successes' codes (as <see cref="Success"/>'s), in order,
+    /// counted before the first pick. A pick's answer is {1, id, leaseId, now, (limit index, until ms)...: the limits this
+    /// lease reached} | {0, busy, earliest ms or -1, now} | {2, 0, back-off end ms, now} while the environment-fault guard
+    /// says back off | {-1, 0, 0, now} when the pool is not registered.
     /// A pick for no model prefers keys with no cooldown for any model ('mu', the last one's end, past); a key cooling
     /// for some model is handed out only when no such key is left, and then goes to the end of the ring.
     /// </summary>
     public static readonly RedisScript Acquire = new(Now + Succeed + Cooling + """
         local prefix = ARGV[1]
+        local cap = tonumber(ARGV[2])
+        local timeout = tonumber(ARGV[3])
+        -- Where each pick's arguments start (its model, then its limits).
+        local picks = {}
+        local sbase = 5
+        for p = 1, tonumber(ARGV[4]) do
+          picks[p] = sbase
+          sbase = sbase + 2 + 4 * tonumber(ARGV[sbase + 1])
+        end
         -- Successes queued in this process while another call was on its way ride on its next acquire, counted before the
-        -- pick (a lease the caller just ended frees its key for it); their codes end the answer, in order.
-        local sbase = 6 + 4 * tonumber(ARGV[5])
+        -- picks (a lease the caller just ended frees its key for it); their codes end the answer, in order.
         local done = {}
         for i = 1, tonumber(ARGV[sbase]) do
           local m = ARGV[sbase + i]
           done[i] = succeed(prefix .. string.match(m, '|(.+)$'), m, KEYS[3], KEYS[6], now)
         end
-        local function pick()
+        local function pick(base)
           local g = redis.call('HMGET', KEYS[7], 'backoff', 'sweep', 'cdue')
           local backoff = tonumber(g[1] or '0')
           if backoff > now then return {2, 0, backoff, now} end
-          local timeout = tonumber(ARGV[4])
           -- Leases whose process never reported (it crashed) stop counting after the lease timeout. 'sweep' is the earliest
           -- time one can be due (a lease's timeout, a late entry's end): the sets are only looked at from then on.
           local sweep = tonumber(g[2] or '0')
@@ -68,8 +78,8 @@ internal static partial class RedisScripts
             redis.call('HSET', KEYS[7], 'cdue', cdue)
           end
           local function count(k, id, answer)
-            for li = 1, tonumber(ARGV[5]) do
-              local j = 2 + 4 * li
+            for li = 1, tonumber(ARGV[base + 1]) do
+              local j = base - 2 + 4 * li
               local name, pm, pd = ARGV[j], tonumber(ARGV[j + 1]), tonumber(ARGV[j + 2])
               local untilms = -1
               if pm > 0 then
@@ -106,9 +116,8 @@ internal static partial class RedisScripts
               end
             end
           end
-          local model = ARGV[2]
+          local model = ARGV[base]
           local mfield = 'm:' .. model
-          local cap = tonumber(ARGV[3])
           local busy = 0
           local earliest = -1
           local function take(id)
@@ -121,7 +130,7 @@ internal static partial class RedisScripts
               redis.call('HSET', KEYS[7], 'sweep', sweep)
             end
             local answer = {1, id, lease, now}
-            if ARGV[5] ~= '0' then count(k, id, answer) end
+            if ARGV[base + 1] ~= '0' then count(k, id, answer) end
             return answer
           end
           local fallback = nil
@@ -168,8 +177,9 @@ internal static partial class RedisScripts
           end
           return {0, busy, earliest, now}
         end
-        local answer = pick()
-        for _, c in ipairs(done) do answer[#answer + 1] = c end
-        return answer
+        local answers = {}
+        for p, base in ipairs(picks) do answers[p] = pick(base) end
+        for _, c in ipairs(done) do answers[#answers + 1] = c end
+        return answers
         """);
 }

@@ -1,0 +1,177 @@
+using ApiKeys.Pool;
+using ApiKeys.Redis.Tests.Support;
+using StackExchange.Redis;
+
+namespace ApiKeys.Redis.Tests;
+
+/// <summary>
+/// Acquires asked for while one of the same process is on its way go together, as one script call, once its answer is in
+/// (a group commit). The server is paused (<c>CLIENT PAUSE WRITE</c>) so that the first call is still unanswered when the
+/// others are asked for; the server's own command counts say how many calls ran.
+/// </summary>
+public sealed class RedisAcquireCallTests : IClassFixture<RedisServer>, IDisposable
+{
+    private static readonly ApiKeyManagerOptions Quiet = new() { EnvironmentFaultGuard = false };
+    private readonly RedisServer _server;
+    private readonly ConnectionMultiplexer _redis;
+    private readonly ConnectionMultiplexer _admin;
+
+    public RedisAcquireCallTests(RedisServer server)
+    {
+        _server = server;
+        _redis = server.Connect();
+        _admin = server.Admin();
+    }
+
+    public void Dispose()
+    {
+        _redis.Dispose();
+        _admin.Dispose();
+    }
+
+    [Fact]
+    public async Task AcquireAsync_AskedWhileOneIsOnItsWay_GoAsOneCallInTheOrderAsked()
+    {
+        using var pool = new RedisKeyPool(_redis, RedisKeyPoolTests.Keys(TestKeys.Many(4)), new RedisKeyPoolOptions { PoolName = RedisKeyPoolTests.Name() }, Quiet);
+        pool.Acquire().Dispose();
+        var ring = Enumerable.Range(0, 4).Select(_ => { using var l = pool.Acquire(); return l.KeyId; }).ToList();
+        long before = ScriptCalls();
+
+        Pause();
+        var first = pool.AcquireAsync();
+        var others = Enumerable.Range(0, 3).Select(_ => pool.AcquireAsync()).ToList();
+        Unpause();
+        var leases = await Task.WhenAll([first, .. others]).WaitAsync(TimeSpan.FromSeconds(30));
+
+        // The first went alone; the three asked for meanwhile went together, and took the ring's keys in the order asked.
+        Assert.Equal(2, ScriptCalls() - before);
+        Assert.Equal(ring, leases.Select(l => l.KeyId));
+        Assert.Equal(4, pool.GetStatuses().Sum(s => s.InFlight));
+        foreach (var lease in leases)
+        {
+            lease.Succeeded();
+        }
+
+        Assert.Equal(0, pool.GetStatuses().Sum(s => s.InFlight));
+    }
+
+    [Fact]
+    public async Task AcquireAsync_PicksOfOneCall_EachCountsTheRequestLimitsOfItsOwnModel()
+    {
+        var options = new ApiKeyManagerOptions { EnvironmentFaultGuard = false };
+        options.RequestLimits.Add(new RequestLimit { Model = "gemini-2.5-pro", PerMinute = 1 });
+        using var pool = new RedisKeyPool(_redis, RedisKeyPoolTests.Keys(TestKeys.Many(2)), new RedisKeyPoolOptions { PoolName = RedisKeyPoolTests.Name() }, options);
+        pool.Acquire().Dispose();
+
+        Pause();
+        var first = pool.AcquireAsync("gemini-2.5-flash");
+        var pro = Enumerable.Range(0, 2).Select(_ => pool.AcquireAsync("gemini-2.5-pro")).ToList();
+        var flash = pool.AcquireAsync("gemini-2.5-flash");
+        Unpause();
+        var leases = await Task.WhenAll([first, .. pro, flash]).WaitAsync(TimeSpan.FromSeconds(30));
+
+        // Each pro pick reached its key's limit, so the second took the other key; the flash picks count no limit.
+        Assert.NotEqual(leases[1].KeyId, leases[2].KeyId);
+        Assert.False(pool.TryAcquire(out _, out var availableAt, "gemini-2.5-pro"));
+        Assert.NotNull(availableAt);
+        Assert.True(pool.TryAcquire(out var more, out _, "gemini-2.5-flash"));
+        more.Dispose();
+        foreach (var lease in leases)
+        {
+            lease.Dispose();
+        }
+    }
+
+    [Fact]
+    public void Acquire_ManyThreads_PicksOfOneCallRespectTheCapAndEverySuccessCounts()
+    {
+        // Eight threads on four keys, one lease a key: picks that share a call must see each other's leases.
+        using var pool = new RedisKeyPool(_redis, RedisKeyPoolTests.Keys(TestKeys.Many(4)), new RedisKeyPoolOptions { PoolName = RedisKeyPoolTests.Name() },
+            new ApiKeyManagerOptions { EnvironmentFaultGuard = false, MaxLeasesPerKey = 1 });
+        var holders = new System.Collections.Concurrent.ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+        var errors = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        long successes = 0;
+        var threads = Enumerable.Range(0, 8).Select(t => new Thread(() =>
+        {
+            for (int i = 0; i < 200; i++)
+            {
+                if (!pool.TryAcquire(out var lease, out _))
+                {
+                    continue;
+                }
+
+                if (!holders.TryAdd(lease.KeyId, t))
+                {
+                    errors.Enqueue($"key {lease.KeyId} leased twice at once");
+                }
+
+                holders.TryRemove(lease.KeyId, out _);
+                lease.Succeeded();
+                Interlocked.Increment(ref successes);
+            }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+
+        Assert.Empty(errors);
+        var statuses = pool.GetStatuses();
+        Assert.Equal(successes, statuses.Sum(s => s.State.TotalSuccesses));
+        Assert.All(statuses, s => Assert.Equal(0, s.InFlight));
+    }
+
+    [Fact]
+    public async Task AcquireAsync_ServerGoneWhileCallersWait_EachIsServedFromTheLocalFallback()
+    {
+        // A server of its own: this test kills it.
+        using var server = new RedisServer();
+        using var redis = server.Connect();
+        using var pool = new RedisKeyPool(redis, RedisKeyPoolTests.Keys(TestKeys.Many(2)),
+            new RedisKeyPoolOptions { PoolName = RedisKeyPoolTests.Name(), FallbackToLocal = true }, Quiet);
+        pool.Acquire().Dispose();
+        using (var admin = server.Admin())
+        {
+            admin.GetDatabase().Execute("CLIENT", "PAUSE", 60_000, "ALL");
+        }
+
+        // The first call never runs; the others wait for it, and their own call can never be written.
+        var first = pool.AcquireAsync();
+        var others = Enumerable.Range(0, 3).Select(_ => pool.AcquireAsync()).ToList();
+        server.Kill();
+        var leases = await Task.WhenAll([first, .. others]).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(4, leases.Length);
+        Assert.True(pool.IsUsingLocalFallback);
+    }
+
+    [Fact]
+    public async Task AcquireAsync_ServerGoneWhileCallersWait_EachGetsTheOutageWithoutFallback()
+    {
+        using var server = new RedisServer();
+        using var redis = server.Connect();
+        using var pool = new RedisKeyPool(redis, RedisKeyPoolTests.Keys(TestKeys.Many(2)), new RedisKeyPoolOptions { PoolName = RedisKeyPoolTests.Name() }, Quiet);
+        pool.Acquire().Dispose();
+        using (var admin = server.Admin())
+        {
+            admin.GetDatabase().Execute("CLIENT", "PAUSE", 60_000, "ALL");
+        }
+
+        var calls = Enumerable.Range(0, 4).Select(_ => pool.AcquireAsync()).ToList();
+        server.Kill();
+
+        foreach (var call in calls)
+        {
+            await Assert.ThrowsAsync<RedisKeyPoolUnavailableException>(() => call.WaitAsync(TimeSpan.FromSeconds(30)));
+        }
+    }
+
+    private void Pause() => _admin.GetDatabase().Execute("CLIENT", "PAUSE", 10_000, "WRITE");
+
+    private void Unpause() => _admin.GetDatabase().Execute("CLIENT", "UNPAUSE");
+
+    private long ScriptCalls()
+    {
+        var stats = _admin.GetServers()[0].Info("commandstats").SelectMany(g => g).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        return stats.TryGetValue("cmdstat_evalsha", out var line)
+            ? long.Parse(line.Split(',')[0].Split('=')[1], System.Globalization.CultureInfo.InvariantCulture) : 0;
+    }
+}
