@@ -56,6 +56,52 @@ public sealed class RedisAcquireCallTests : IClassFixture<RedisServer>, IDisposa
     }
 
     [Fact]
+    public async Task Acquire_SynchronousCallersWhileOneIsOnItsWay_ShareOneCall()
+    {
+        using var pool = new RedisKeyPool(_redis, RedisKeyPoolTests.Keys(TestKeys.Many(4)), new RedisKeyPoolOptions { PoolName = RedisKeyPoolTests.Name() }, Quiet);
+        pool.Acquire().Dispose();
+        long before = ScriptCalls();
+
+        Pause();
+        var first = pool.AcquireAsync();
+        var (threads, leases, errors) = Callers(3, () => pool.Acquire());
+        WaitUntilBlocked(threads);
+        Unpause();
+        var firstLease = await first.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.All(threads, t => Assert.True(t.Join(TimeSpan.FromSeconds(30)), "a caller is still waiting"));
+
+        // One call for the three synchronous callers: its leader waited for the answer and handed it to the other two.
+        Assert.Empty(errors);
+        Assert.Equal(2, ScriptCalls() - before);
+        Assert.Equal(4, leases.Append(firstLease).Select(l => l.KeyId).Distinct().Count());
+    }
+
+    [Fact]
+    public void Acquire_SynchronousCallersWaitingWhenTheServerDies_EachIsServedFromTheLocalFallback()
+    {
+        // The call they wait for can never be written: its leader and the others each get the outage, and fall back.
+        using var server = new RedisServer();
+        using var redis = server.Connect();
+        using var pool = new RedisKeyPool(redis, RedisKeyPoolTests.Keys(TestKeys.Many(2)),
+            new RedisKeyPoolOptions { PoolName = RedisKeyPoolTests.Name(), FallbackToLocal = true }, Quiet);
+        pool.Acquire().Dispose();
+        using (var admin = server.Admin())
+        {
+            admin.GetDatabase().Execute("CLIENT", "PAUSE", 60_000, "ALL");
+        }
+
+        var first = pool.AcquireAsync();
+        var (threads, leases, errors) = Callers(3, () => pool.Acquire());
+        WaitUntilBlocked(threads);
+        server.Kill();
+        Assert.All(threads, t => Assert.True(t.Join(TimeSpan.FromSeconds(30)), "a caller is still waiting"));
+
+        Assert.Empty(errors);
+        Assert.Equal(3, leases.Count);
+        Assert.True(pool.IsUsingLocalFallback);
+    }
+
+    [Fact]
     public async Task AcquireAsync_PicksOfOneCall_EachCountsTheRequestLimitsOfItsOwnModel()
     {
         var options = new ApiKeyManagerOptions { EnvironmentFaultGuard = false };
@@ -111,7 +157,7 @@ public sealed class RedisAcquireCallTests : IClassFixture<RedisServer>, IDisposa
             }
         })).ToList();
         threads.ForEach(t => t.Start());
-        threads.ForEach(t => t.Join());
+        Assert.All(threads, t => Assert.True(t.Join(TimeSpan.FromSeconds(30)), "a caller is still waiting"));
 
         Assert.Empty(errors);
         var statuses = pool.GetStatuses();
@@ -163,6 +209,37 @@ public sealed class RedisAcquireCallTests : IClassFixture<RedisServer>, IDisposa
             await Assert.ThrowsAsync<RedisKeyPoolUnavailableException>(() => call.WaitAsync(TimeSpan.FromSeconds(30)));
         }
     }
+
+    private static (List<Thread> Threads, List<KeyLease> Leases, List<Exception> Errors) Callers(int count, Func<KeyLease> acquire)
+    {
+        var leases = new List<KeyLease>();
+        var errors = new List<Exception>();
+        var threads = Enumerable.Range(0, count).Select(_ => new Thread(() =>
+        {
+            try
+            {
+                var lease = acquire();
+                lock (leases)
+                {
+                    leases.Add(lease);
+                }
+            }
+            catch (Exception e)
+            {
+                lock (errors)
+                {
+                    errors.Add(e);
+                }
+            }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        return (threads, leases, errors);
+    }
+
+    // Each thread is blocked: waiting for the call on its way to be answered (nothing else blocks before a pick is queued).
+    private static void WaitUntilBlocked(List<Thread> threads) =>
+        Assert.True(SpinWait.SpinUntil(() => threads.All(t => (t.ThreadState & ThreadState.WaitSleepJoin) != 0), TimeSpan.FromSeconds(30)),
+            "the callers never blocked");
 
     private void Pause() => _admin.GetDatabase().Execute("CLIENT", "PAUSE", 10_000, "WRITE");
 

@@ -74,7 +74,17 @@ public sealed class RedisMultiProcessTests : IClassFixture<RedisServer>
             var output = process.StandardOutput.ReadToEndAsync();
             var error = process.StandardError.ReadToEndAsync();
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-            await process.WaitForExitAsync(timeout.Token);
+            try
+            {
+                await process.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // A worker that hangs is a failure, not a process left behind.
+                process.Kill(entireProcessTree: true);
+                throw;
+            }
+
             return (process.ExitCode, await output, await error);
         }
     }
