@@ -119,7 +119,7 @@ public sealed partial class RedisKeyPool
                     }
                     catch (Exception e) when (e is not OutOfMemoryException)
                     {
-                        Log.ReportHandlingFailed(_pool._logger, success.Lease.KeyId, success.Lease.LeaseId, e.GetType().Name);
+                        Log.ReportHandlingFailed(_pool._logger, success.Lease.KeyId, success.Lease.LeaseId, e.GetType().Name, "counted in Redis");
                     }
                 }
             }
@@ -139,13 +139,22 @@ public sealed partial class RedisKeyPool
         }
 
         /// <summary>The successes did not reach Redis (or their answer did not come back): each is a lost report.</summary>
+        [SuppressMessage("Design", "CA1031:Do not catch general exception types",
+            Justification = "A logger or metrics listener that throws while a loss is handled must neither stop the other losses from being handled nor reach the caller whose acquire carried them (it falls back, or is told Redis is unavailable).")]
         public void Lose(Exception e)
         {
             try
             {
                 foreach (var success in _items)
                 {
-                    _pool.LoseReport(success.Lease, success.Outcome, e);
+                    try
+                    {
+                        _pool.LoseReport(success.Lease, success.Outcome, e);
+                    }
+                    catch (Exception thrown) when (thrown is not OutOfMemoryException)
+                    {
+                        Log.ReportHandlingFailed(_pool._logger, success.Lease.KeyId, success.Lease.LeaseId, thrown.GetType().Name, "lost");
+                    }
                 }
             }
             finally

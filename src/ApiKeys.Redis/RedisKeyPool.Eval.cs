@@ -40,7 +40,11 @@ public sealed partial class RedisKeyPool
         bool whole = false;
         for (int attempt = 0; ; attempt++)
         {
-            ThrowIfUnusable(what);
+            // A call started is on the connection already: saying "unavailable" now would not stop it from running.
+            if (started is null)
+            {
+                ThrowIfUnusable(what);
+            }
 
             try
             {

@@ -14,8 +14,8 @@ public sealed partial class RedisKeyPool
         [LoggerMessage(EventId = ApiKeysEventIds.RedisReportLost, EventName = "ReportLost", Level = LogLevel.Warning, Message = "The report of lease {LeaseId} of key {KeyId} did not reach Redis ({Error}); the lease stops counting after the lease timeout")]
         public static partial void ReportLost(ILogger logger, string keyId, long leaseId, string error);
 
-        [LoggerMessage(EventId = ApiKeysEventIds.RedisReportHandlingFailed, EventName = "ReportHandlingFailed", Level = LogLevel.Error, Message = "The report of lease {LeaseId} of key {KeyId} was counted in Redis, but handling its answer here threw ({Error})")]
-        public static partial void ReportHandlingFailed(ILogger logger, string keyId, long leaseId, string error);
+        [LoggerMessage(EventId = ApiKeysEventIds.RedisReportHandlingFailed, EventName = "ReportHandlingFailed", Level = LogLevel.Error, Message = "Handling the report of lease {LeaseId} of key {KeyId} threw ({Error}); the report itself was {Fate}")]
+        public static partial void ReportHandlingFailed(ILogger logger, string keyId, long leaseId, string error, string fate);
 
         [LoggerMessage(EventId = ApiKeysEventIds.RedisLateReport, EventName = "LateReport", Level = LogLevel.Warning, Message = "Lease {LeaseId} of key {KeyId} was reported after the lease timeout ({LeaseTimeout}): its outcome is counted; the lease had stopped counting against the key's cap")]
         public static partial void LateReport(ILogger logger, string keyId, long leaseId, TimeSpan leaseTimeout);

@@ -1,5 +1,7 @@
+using ApiKeys.Diagnostics;
 using ApiKeys.Pool;
 using ApiKeys.Redis.Tests.Support;
+using ApiKeys.Tests.Behaviour;
 using StackExchange.Redis;
 
 namespace ApiKeys.Redis.Tests;
@@ -151,6 +153,8 @@ public sealed class RedisAcquireCallTests : IClassFixture<RedisServer>, IDisposa
                     errors.Enqueue($"key {lease.KeyId} leased twice at once");
                 }
 
+                // Held for a round trip: long enough for the other threads' picks to run meanwhile.
+                _admin.GetDatabase().Ping();
                 holders.TryRemove(lease.KeyId, out _);
                 lease.Succeeded();
                 Interlocked.Increment(ref successes);
@@ -187,6 +191,34 @@ public sealed class RedisAcquireCallTests : IClassFixture<RedisServer>, IDisposa
 
         Assert.Equal(4, leases.Length);
         Assert.True(pool.IsUsingLocalFallback);
+    }
+
+    [Fact]
+    public async Task AcquireAsync_SuccessesItCarriedLostAndTheirLogThrows_CallerStillFallsBack()
+    {
+        // A logging provider that throws on the lost reports' lines: the caller whose call carried them still gets its
+        // lease from the local fallback, and each loss is logged as a handling failure instead.
+        var lines = new List<(int EventId, string Message)>();
+        using var server = new RedisServer();
+        using var redis = server.Connect();
+        using var pool = new RedisKeyPool(redis, RedisKeyPoolTests.Keys(TestKeys.Many(1)),
+            new RedisKeyPoolOptions { PoolName = RedisKeyPoolTests.Name(), FallbackToLocal = true }, Quiet,
+            new ThrowingOn(ApiKeysEventIds.RedisReportLost, new RecordingLogger<RedisKeyPool>(lines)));
+        pool.Acquire().Succeeded();
+        var (sent, queued) = (pool.Acquire(), pool.Acquire());
+        using (var admin = server.Admin())
+        {
+            admin.GetDatabase().Execute("CLIENT", "PAUSE", 60_000, "ALL");
+        }
+
+        sent.Succeeded();
+        queued.Succeeded();
+        var acquire = pool.AcquireAsync();
+        server.Kill();
+
+        using var lease = await acquire.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(pool.IsUsingLocalFallback);
+        Assert.Contains(lines, l => l.EventId == ApiKeysEventIds.RedisReportHandlingFailed && l.Message.Contains($"lease {queued.LeaseId}", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -118,21 +118,4 @@ public sealed class RedisLeaseTimeoutTests : IClassFixture<RedisServer>, IDispos
     private RedisKeyPool Pool(string name, TimeSpan leaseTimeout, ConnectionMultiplexer? redis = null) =>
         new(redis ?? _redis, RedisKeyPoolTests.Keys(TestKeys.Many(1)), new RedisKeyPoolOptions { PoolName = name, LeaseTimeout = leaseTimeout },
             OneAtATime, new RecordingLogger<RedisKeyPool>(_lines), _time);
-
-    private sealed class ThrowingOn(int eventId, ILogger<RedisKeyPool> inner) : ILogger<RedisKeyPool>
-    {
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId id, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            inner.Log(logLevel, id, state, exception, formatter);
-            if (id.Id == eventId)
-            {
-                throw new InvalidOperationException("a logging provider failed");
-            }
-        }
-    }
 }
