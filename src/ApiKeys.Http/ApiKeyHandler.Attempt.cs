@@ -7,24 +7,6 @@ namespace ApiKeys.Http;
 public sealed partial class ApiKeyHandler
 {
     /// <summary>
-    /// One attempt with <paramref name="lease"/>'s key: the request sent, the answer classified, the outcome reported, the
-    /// lease released. A success returns the response; a failure returns it (or the transport error) for the retry decision.
-    /// </summary>
-    private async ValueTask<Attempted> AttemptAsync(HttpRequestMessage request, KeyLease lease, string? model, UsageMeter? usage, bool async,
-        CancellationToken cancellationToken)
-    {
-        using (lease)
-        {
-            var attempted = await SendOnceAsync(request, lease.Key, lease.KeyId, lease.Mask, model, async, usage, cancellationToken).ConfigureAwait(false);
-
-            // Outside the attempt's try: a pool whose report throws (a backend's error) neither loses a
-            // successful response nor turns into a second report.
-            Report(lease, attempted.Failure);
-            return attempted;
-        }
-    }
-
-    /// <summary>
     /// Sends the request once with <paramref name="key"/>: the key goes into the request's header and out of it afterwards,
     /// an error body is read, masked and classified. A transport failure is classified and captured, to be thrown when no
     /// other attempt follows; a cancellation by the caller is thrown at once.

@@ -100,7 +100,14 @@ public sealed partial class ApiKeyHandler : DelegatingHandler
 
             last?.Dispose();
             last = null;
-            var (response, failure, error) = await AttemptAsync(request, lease, model, usage, async, cancellationToken).ConfigureAwait(false);
+            Attempted attempted;
+            using (lease)
+            {
+                attempted = await SendOnceAsync(request, lease.Key, lease.KeyId, lease.Mask, model, async, usage, cancellationToken).ConfigureAwait(false);
+                Report(lease, attempted.Failure);
+            }
+
+            var (response, failure, error) = attempted;
             if (failure is null)
             {
                 return response!;
@@ -142,6 +149,11 @@ public sealed partial class ApiKeyHandler : DelegatingHandler
         return (model, replayable);
     }
 
+    /// <summary>
+    /// Reports an attempt's outcome, outside the attempt's try (in the retry loop, which holds the lease for that one attempt,
+    /// not in a method of its own: one async state machine less on every request): a pool whose report throws (a backend's
+    /// error) neither loses a successful response nor turns into a second report.
+    /// </summary>
     private void Report(KeyLease lease, KeyFailure? failure)
     {
         try

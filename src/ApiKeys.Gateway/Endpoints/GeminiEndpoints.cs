@@ -18,15 +18,16 @@ internal static class GeminiEndpoints
 
     public static IEndpointRouteBuilder MapGemini(this IEndpointRouteBuilder app)
     {
+        var forwarder = app.LazyForwarder();
         foreach (var version in new[] { "v1beta", "v1" })
         {
             var group = app.MapGroup("/" + version);
-            group.MapPost("/models/{model}:{method}", (HttpContext http, string model, string method, Forwarder forwarder) =>
+            group.MapPost("/models/{model}:{method}", (HttpContext http, string model, string method) =>
                 Methods.Contains(method)
-                    ? forwarder.ForwardAsync(http, new ForwardRoute(method, RouteFlavor.Gemini, $"{version}/models/{Escape(model)}:{method}", model))
+                    ? forwarder.Value.ForwardAsync(http, new ForwardRoute(method, RouteFlavor.Gemini, $"{version}/models/{Escape(model)}:{method}", model))
                     : NotFoundEndpoints.WriteAsync(http, RouteFlavor.Gemini));
-            group.MapGet("/models", (HttpContext http, Forwarder forwarder) => forwarder.ForwardAsync(http, ListModels(http, version)));
-            group.MapGet("/models/{model}", (HttpContext http, string model, Forwarder forwarder) => forwarder.ForwardAsync(http, GetModel(http, version, model)));
+            group.MapGet("/models", (HttpContext http) => forwarder.Value.ForwardAsync(http, ListModels(http, version)));
+            group.MapGet("/models/{model}", (HttpContext http, string model) => forwarder.Value.ForwardAsync(http, GetModel(http, version, model)));
         }
 
         return app;

@@ -13,20 +13,21 @@ internal static class OpenAiEndpoints
 
     public static IEndpointRouteBuilder MapOpenAi(this IEndpointRouteBuilder app)
     {
+        var forwarder = app.LazyForwarder();
         foreach (var prefix in new[] { "/v1beta/openai", "/v1" })
         {
             var group = app.MapGroup(prefix);
-            group.MapPost("/chat/completions", (HttpContext http, Forwarder forwarder) =>
-                forwarder.ForwardAsync(http, new ForwardRoute("chat/completions", RouteFlavor.OpenAi, Upstream + "chat/completions", ModelInBody: true)));
-            group.MapPost("/embeddings", (HttpContext http, Forwarder forwarder) =>
-                forwarder.ForwardAsync(http, new ForwardRoute("embeddings", RouteFlavor.OpenAi, Upstream + "embeddings", ModelInBody: true)));
+            group.MapPost("/chat/completions", (HttpContext http) =>
+                forwarder.Value.ForwardAsync(http, new ForwardRoute("chat/completions", RouteFlavor.OpenAi, Upstream + "chat/completions", ModelInBody: true)));
+            group.MapPost("/embeddings", (HttpContext http) =>
+                forwarder.Value.ForwardAsync(http, new ForwardRoute("embeddings", RouteFlavor.OpenAi, Upstream + "embeddings", ModelInBody: true)));
         }
 
         var own = app.MapGroup("/v1beta/openai");
-        own.MapGet("/models", (HttpContext http, Forwarder forwarder) =>
-            forwarder.ForwardAsync(http, new ForwardRoute("openai/models", RouteFlavor.OpenAi, Upstream + "models")));
-        own.MapGet("/models/{model}", (HttpContext http, string model, Forwarder forwarder) =>
-            forwarder.ForwardAsync(http, new ForwardRoute("openai/models.get", RouteFlavor.OpenAi, Upstream + "models/" + GeminiEndpoints.Escape(model), model)));
+        own.MapGet("/models", (HttpContext http) =>
+            forwarder.Value.ForwardAsync(http, new ForwardRoute("openai/models", RouteFlavor.OpenAi, Upstream + "models")));
+        own.MapGet("/models/{model}", (HttpContext http, string model) =>
+            forwarder.Value.ForwardAsync(http, new ForwardRoute("openai/models.get", RouteFlavor.OpenAi, Upstream + "models/" + GeminiEndpoints.Escape(model), model)));
         return app;
     }
 }

@@ -12,12 +12,13 @@ internal static class ResourceEndpoints
 {
     public static IEndpointRouteBuilder MapResources(this IEndpointRouteBuilder app)
     {
+        var forwarder = app.LazyForwarder();
         foreach (var version in new[] { "v1beta", "v1" })
         {
-            app.MapPost($"/upload/{version}/files", (HttpContext http, Forwarder forwarder) =>
+            app.MapPost($"/upload/{version}/files", (HttpContext http) =>
             {
                 string? upload = ResourceRecorder.UploadId(http.Request.QueryString.Value);
-                return forwarder.ForwardAsync(http, new ForwardRoute("files.upload", RouteFlavor.Gemini, $"upload/{version}/files")
+                return forwarder.Value.ForwardAsync(http, new ForwardRoute("files.upload", RouteFlavor.Gemini, $"upload/{version}/files")
                 {
                     Resource = upload is null ? null : "upload:" + upload,
                     Creates = true,
@@ -25,16 +26,16 @@ internal static class ResourceEndpoints
             });
 
             var group = app.MapGroup("/" + version);
-            group.MapGet("/files", (HttpContext http, Forwarder forwarder) =>
-                forwarder.ForwardAsync(http, new ForwardRoute("files.list", RouteFlavor.Gemini, $"{version}/files")));
-            group.MapMethods("/files/{name}", ["GET", "DELETE"], (HttpContext http, string name, Forwarder forwarder) =>
-                forwarder.ForwardAsync(http, Named("files", version, name, http.Request.Method)));
-            group.MapPost("/cachedContents", (HttpContext http, Forwarder forwarder) =>
-                forwarder.ForwardAsync(http, new ForwardRoute("cachedContents.create", RouteFlavor.Gemini, $"{version}/cachedContents") { Creates = true }));
-            group.MapGet("/cachedContents", (HttpContext http, Forwarder forwarder) =>
-                forwarder.ForwardAsync(http, new ForwardRoute("cachedContents.list", RouteFlavor.Gemini, $"{version}/cachedContents")));
-            group.MapMethods("/cachedContents/{name}", ["GET", "PATCH", "DELETE"], (HttpContext http, string name, Forwarder forwarder) =>
-                forwarder.ForwardAsync(http, Named("cachedContents", version, name, http.Request.Method)));
+            group.MapGet("/files", (HttpContext http) =>
+                forwarder.Value.ForwardAsync(http, new ForwardRoute("files.list", RouteFlavor.Gemini, $"{version}/files")));
+            group.MapMethods("/files/{name}", ["GET", "DELETE"], (HttpContext http, string name) =>
+                forwarder.Value.ForwardAsync(http, Named("files", version, name, http.Request.Method)));
+            group.MapPost("/cachedContents", (HttpContext http) =>
+                forwarder.Value.ForwardAsync(http, new ForwardRoute("cachedContents.create", RouteFlavor.Gemini, $"{version}/cachedContents") { Creates = true }));
+            group.MapGet("/cachedContents", (HttpContext http) =>
+                forwarder.Value.ForwardAsync(http, new ForwardRoute("cachedContents.list", RouteFlavor.Gemini, $"{version}/cachedContents")));
+            group.MapMethods("/cachedContents/{name}", ["GET", "PATCH", "DELETE"], (HttpContext http, string name) =>
+                forwarder.Value.ForwardAsync(http, Named("cachedContents", version, name, http.Request.Method)));
         }
 
         return app;

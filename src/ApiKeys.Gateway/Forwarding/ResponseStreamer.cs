@@ -45,9 +45,10 @@ internal sealed class ResponseStreamer(UpstreamClient upstream, TimeProvider tim
         byte[] buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
         try
         {
+            // The wait for each chunk starts when the previous one went out (CopyAsync started the first's): one timer
+            // change per chunk, not two for the first.
             while (true)
             {
-                timeouts.StartIdle();
                 int read;
                 try
                 {
@@ -71,6 +72,7 @@ internal sealed class ResponseStreamer(UpstreamClient upstream, TimeProvider tim
                 await http.Response.Body.WriteAsync(buffer.AsMemory(0, read), http.RequestAborted).ConfigureAwait(false);
                 await http.Response.Body.FlushAsync(http.RequestAborted).ConfigureAwait(false);
                 context.ResponseBytes += read;
+                timeouts.StartIdle();
             }
 
             if (!http.Response.HasStarted)
