@@ -10,7 +10,8 @@ internal static partial class RedisScripts
     /// callers were waiting), made in order as if each were its own call.
     /// A lease that timed out goes to 'late' (scored by when), so its report, if it ever comes, still counts once. The guard
     /// hash's 'sweep' says when a lease or late entry can next be due, its 'cdue' when a cooling key can: before then the
-    /// acquire does not look at those sets.
+    /// acquire does not look at those sets. The guard hash is read once a call, and lease ids are reserved from 'seq' once a
+    /// call, for the picks left (an id a failed pick reserved is never used).
     /// Returns one answer per pick, in order, then the carried successes' codes (as <see cref="Success"/>'s), in order,
     /// counted before the first pick. A pick's answer is {1, id, leaseId, now, (limit index, until ms)...: the limits this
     /// lease reached} | {0, busy, earliest ms or -1, now} | {2, 0, back-off end ms, now} while the environment-fault guard
@@ -36,13 +37,16 @@ internal static partial class RedisScripts
           local m = ARGV[sbase + i]
           done[i] = succeed(prefix .. string.match(m, '|(.+)$'), m, KEYS[3], KEYS[6], now)
         end
+        -- Read once for the call's picks: only the guard script sets 'backoff', and what a pick sets 'sweep' and 'cdue' to
+        -- (kept in these locals as it writes them) is never due within the call (its 'now').
+        local g = redis.call('HMGET', KEYS[7], 'backoff', 'sweep', 'cdue')
+        local backoff, sweep, cdue = tonumber(g[1] or '0'), tonumber(g[2] or '0'), tonumber(g[3] or '0')
+        -- Lease ids: reserved for the picks left at the first that takes one (unused ones are skipped, never reused).
+        local left, nextlease, lastlease = #picks, 1, 0
         local function pick(base)
-          local g = redis.call('HMGET', KEYS[7], 'backoff', 'sweep', 'cdue')
-          local backoff = tonumber(g[1] or '0')
           if backoff > now then return {2, 0, backoff, now} end
           -- Leases whose process never reported (it crashed) stop counting after the lease timeout. 'sweep' is the earliest
           -- time one can be due (a lease's timeout, a late entry's end): the sets are only looked at from then on.
-          local sweep = tonumber(g[2] or '0')
           if sweep <= now then
             redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', now - timeout)
             local stale = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now, 'LIMIT', 0, 32)
@@ -62,7 +66,7 @@ internal static partial class RedisScripts
           -- Keys whose cooldown ended go back to the end of the ring. 'cdue' is the earliest time one can end (every script
           -- that adds to the cooling set lowers it; missing: now): the set is only looked at from then on, and at least
           -- once a second (a process running older scripts adds to the set without lowering it).
-          if tonumber(g[3] or '0') <= now then
+          if cdue <= now then
             local due = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, 64)
             for _, id in ipairs(due) do
               redis.call('ZREM', KEYS[2], id)
@@ -72,7 +76,7 @@ internal static partial class RedisScripts
                 redis.call('HSET', k, 'where', 'r')
               end
             end
-            local cdue = now + 1000
+            cdue = now + 1000
             local first = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
             if first[2] and tonumber(first[2]) < cdue then cdue = tonumber(first[2]) end
             redis.call('HSET', KEYS[7], 'cdue', cdue)
@@ -123,7 +127,12 @@ internal static partial class RedisScripts
           local function take(id)
             local k = prefix .. id
             redis.call('HINCRBY', k, 'inflight', 1)
-            local lease = redis.call('INCR', KEYS[5])
+            if nextlease > lastlease then
+              lastlease = redis.call('INCRBY', KEYS[5], left)
+              nextlease = lastlease - left + 1
+            end
+            local lease = nextlease
+            nextlease = nextlease + 1
             redis.call('ZADD', KEYS[3], now + timeout, string.format('%d', lease) .. '|' .. id)
             if now + timeout < sweep then
               sweep = now + timeout
@@ -178,7 +187,10 @@ internal static partial class RedisScripts
           return {0, busy, earliest, now}
         end
         local answers = {}
-        for p, base in ipairs(picks) do answers[p] = pick(base) end
+        for p, base in ipairs(picks) do
+          answers[p] = pick(base)
+          left = left - 1
+        end
         for _, c in ipairs(done) do answers[#answers + 1] = c end
         return answers
         """);

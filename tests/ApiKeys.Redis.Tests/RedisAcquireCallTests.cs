@@ -48,6 +48,7 @@ public sealed class RedisAcquireCallTests : IClassFixture<RedisServer>, IDisposa
         // The first went alone; the three asked for meanwhile went together, and took the ring's keys in the order asked.
         Assert.Equal(2, ScriptCalls() - before);
         Assert.Equal(ring, leases.Select(l => l.KeyId));
+        Assert.Equal(4, leases.Select(l => l.LeaseId).Distinct().Count());
         Assert.Equal(4, pool.GetStatuses().Sum(s => s.InFlight));
         foreach (var lease in leases)
         {
