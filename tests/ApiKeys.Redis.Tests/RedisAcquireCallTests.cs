@@ -88,10 +88,7 @@ public sealed class RedisAcquireCallTests : IClassFixture<RedisServer>, IDisposa
         using var pool = new RedisKeyPool(redis, RedisKeyPoolTests.Keys(TestKeys.Many(2)),
             new RedisKeyPoolOptions { PoolName = RedisKeyPoolTests.Name(), FallbackToLocal = true }, Quiet);
         pool.Acquire().Dispose();
-        using (var admin = server.Admin())
-        {
-            admin.GetDatabase().Execute("CLIENT", "PAUSE", 60_000, "ALL");
-        }
+        HoldEveryCommand(server);
 
         var first = pool.AcquireAsync();
         var (threads, leases, errors) = Callers(3, () => pool.Acquire());
@@ -179,10 +176,7 @@ public sealed class RedisAcquireCallTests : IClassFixture<RedisServer>, IDisposa
         using var pool = new RedisKeyPool(redis, RedisKeyPoolTests.Keys(TestKeys.Many(2)),
             new RedisKeyPoolOptions { PoolName = RedisKeyPoolTests.Name(), FallbackToLocal = true }, Quiet);
         pool.Acquire().Dispose();
-        using (var admin = server.Admin())
-        {
-            admin.GetDatabase().Execute("CLIENT", "PAUSE", 60_000, "ALL");
-        }
+        HoldEveryCommand(server);
 
         // The first call never runs; the others wait for it, and their own call can never be written.
         var first = pool.AcquireAsync();
@@ -207,10 +201,7 @@ public sealed class RedisAcquireCallTests : IClassFixture<RedisServer>, IDisposa
             new ThrowingOn(ApiKeysEventIds.RedisReportLost, new RecordingLogger<RedisKeyPool>(lines)));
         pool.Acquire().Succeeded();
         var (sent, queued) = (pool.Acquire(), pool.Acquire());
-        using (var admin = server.Admin())
-        {
-            admin.GetDatabase().Execute("CLIENT", "PAUSE", 60_000, "ALL");
-        }
+        HoldEveryCommand(server);
 
         sent.Succeeded();
         queued.Succeeded();
@@ -229,10 +220,7 @@ public sealed class RedisAcquireCallTests : IClassFixture<RedisServer>, IDisposa
         using var redis = server.Connect();
         using var pool = new RedisKeyPool(redis, RedisKeyPoolTests.Keys(TestKeys.Many(2)), new RedisKeyPoolOptions { PoolName = RedisKeyPoolTests.Name() }, Quiet);
         pool.Acquire().Dispose();
-        using (var admin = server.Admin())
-        {
-            admin.GetDatabase().Execute("CLIENT", "PAUSE", 60_000, "ALL");
-        }
+        HoldEveryCommand(server);
 
         var calls = Enumerable.Range(0, 4).Select(_ => pool.AcquireAsync()).ToList();
         server.Kill();
@@ -273,6 +261,13 @@ public sealed class RedisAcquireCallTests : IClassFixture<RedisServer>, IDisposa
     private static void WaitUntilBlocked(List<Thread> threads) =>
         Assert.True(SpinWait.SpinUntil(() => threads.All(t => (t.ThreadState & ThreadState.WaitSleepJoin) != 0), TimeSpan.FromSeconds(30)),
             "the callers never blocked");
+
+    /// <summary>The server holds every command from now on (it is killed next: nothing written after this ever runs).</summary>
+    private static void HoldEveryCommand(RedisServer server)
+    {
+        using var admin = server.Admin();
+        admin.GetDatabase().Execute("CLIENT", "PAUSE", 60_000, "ALL");
+    }
 
     private void Pause() => _admin.GetDatabase().Execute("CLIENT", "PAUSE", 10_000, "WRITE");
 
