@@ -99,7 +99,9 @@ public sealed partial class RedisKeyPool
     // InvalidOperationException and ObjectDisposedException out of the client's call are its connection's pipe torn down under
     // a writer during a restart ("Writing is not allowed after writer was completed"; later StackExchange.Redis versions
     // report it as a closed socket): an outage like any other, so a report falls back or is logged as lost, never thrown.
-    internal static bool IsOutage(Exception e) => e is RedisConnectionException or RedisTimeoutException or TaskCanceledException
+    // An IOException is the socket itself failing under a call on its way (StackExchange.Redis 2.13 hands the reader's
+    // Pipelines.Sockets.Unofficial.ConnectionResetException, "Connection reset by peer", to the calls it fails in a restart).
+    internal static bool IsOutage(Exception e) => e is RedisConnectionException or RedisTimeoutException or TaskCanceledException or IOException
         || (e is InvalidOperationException and not RedisKeyPoolUnavailableException)
         || (e is RedisServerException s && (s.Message.StartsWith("LOADING", StringComparison.Ordinal)
             || s.Message.StartsWith("READONLY", StringComparison.Ordinal) || s.Message.StartsWith("MASTERDOWN", StringComparison.Ordinal)

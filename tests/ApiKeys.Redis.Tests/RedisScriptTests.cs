@@ -127,6 +127,8 @@ public sealed class RedisScriptTests : IClassFixture<RedisServer>
         // What StackExchange.Redis 2.13.23 threw out of a report's script call while the server restarted.
         Assert.True(RedisKeyPool.IsOutage(new InvalidOperationException("Writing is not allowed after writer was completed.")));
         Assert.True(RedisKeyPool.IsOutage(new ObjectDisposedException("pipe")));
+        // What it handed an acquire on its way when the server restarted (Pipelines.Sockets.Unofficial.ConnectionResetException).
+        Assert.True(RedisKeyPool.IsOutage(new IOException("Connection reset by peer", new System.Net.Sockets.SocketException(104))));
         // The pool's own verdict is passed on as it is, not wrapped again.
         Assert.False(RedisKeyPool.IsOutage(new RedisKeyPoolUnavailableException("no answer")));
     }
