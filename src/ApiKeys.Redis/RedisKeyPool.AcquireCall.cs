@@ -69,7 +69,7 @@ public sealed partial class RedisKeyPool
         }
 
         Completed(call, answer, null);
-        return AcquireCall.Pick(answer, 0);
+        return AcquireCall.Pick(answer, index);
     }
 
     /// <summary>
