@@ -21,6 +21,10 @@ public sealed class JsonClientTokenStore : IClientTokenStore, IDisposable
 
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
+
+    // One FileInfo a thread for the stamp of every lookup: the path is parsed once, not once a request (a FileInfo is not
+    // safe to share between threads).
+    private readonly ThreadLocal<FileInfo> _tokensInfo;
     private Loaded _loaded = new(default, TokenMatcher.Empty, null, null);
 
     /// <summary>Opens the tokens of the store in <paramref name="directory"/> (nothing is read or created yet).</summary>
@@ -31,6 +35,7 @@ public sealed class JsonClientTokenStore : IClientTokenStore, IDisposable
         TokensPath = Path.Combine(Directory, TokensFileName);
         SecretPath = Path.Combine(Directory, SecretFileName);
         _time = timeProvider ?? TimeProvider.System;
+        _tokensInfo = new ThreadLocal<FileInfo>(() => new FileInfo(TokensPath));
     }
 
     /// <summary>The store directory.</summary>
@@ -130,7 +135,7 @@ public sealed class JsonClientTokenStore : IClientTokenStore, IDisposable
     /// </summary>
     private Loaded Current()
     {
-        var stamp = FileStamp.Of(TokensPath);
+        var stamp = FileStamp.Of(_tokensInfo.Value!);
         var loaded = Volatile.Read(ref _loaded);
         if (loaded.Tokens == stamp)
         {

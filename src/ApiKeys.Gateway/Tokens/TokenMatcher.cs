@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 
 namespace ApiKeys.Gateway.Tokens;
@@ -6,8 +7,19 @@ namespace ApiKeys.Gateway.Tokens;
 /// Finds the token a client presented among stored HMACs. Every entry is compared, in constant time, whatever matched:
 /// how long a lookup takes says nothing about any stored token.
 /// </summary>
+/// <remarks>
+/// A token found once is remembered (by the text presented, up to <see cref="MaxRemembered"/>) for as long as this matcher
+/// serves, that is until the tokens file changes: its next requests skip the HMAC. Only tokens that matched are remembered,
+/// so a guess always takes the full path; the dictionary's hashing is randomized per process, so how long a lookup of a
+/// guess takes says nothing about the remembered tokens either.
+/// </remarks>
 internal sealed class TokenMatcher
 {
+    /// <summary>How many matched tokens are remembered at most.</summary>
+    public const int MaxRemembered = 4096;
+
+    private readonly ConcurrentDictionary<string, ClientToken> _found = new(StringComparer.Ordinal);
+    private int _remembered;
     private readonly TokenHasher? _hasher;
     private readonly ClientToken[] _tokens;
 
@@ -32,6 +44,11 @@ internal sealed class TokenMatcher
             return null;
         }
 
+        if (_found.TryGetValue(presented, out var remembered))
+        {
+            return remembered;
+        }
+
         Span<byte> hash = stackalloc byte[TokenHasher.HashBytes];
         _hasher.Hash(presented, hash);
         ClientToken? found = null;
@@ -41,6 +58,11 @@ internal sealed class TokenMatcher
             {
                 found = _tokens[i];
             }
+        }
+
+        if (found is not null && Interlocked.Increment(ref _remembered) <= MaxRemembered)
+        {
+            _found.TryAdd(presented, found);
         }
 
         return found;
