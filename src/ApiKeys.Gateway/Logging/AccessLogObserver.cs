@@ -7,15 +7,9 @@ internal sealed class AccessLogObserver(ILogger<AccessLogObserver> logger) : IFo
 {
     public void OnCompleted(ForwardContext context)
     {
-        if (!logger.IsEnabled(LogLevel.Information))
+        if (logger.IsEnabled(LogLevel.Information))
         {
-            return;
+            logger.Log(LogLevel.Information, AccessLogEntry.EventId, new AccessLogEntry(context), null, AccessLogEntry.Format);
         }
-
-        string outcome = context.Outcome.ToString();
-        string failure = context.Failure?.ToString() ?? "-";
-        double ttfb = context.TimeToFirstByte?.TotalMilliseconds ?? 0;
-        GatewayLog.Access(logger, context.Method, context.Route.Name, context.Status, outcome, context.Latency.TotalMilliseconds, ttfb,
-            context.TokenName ?? "-", context.Model ?? "-", context.KeyId ?? "-", failure, context.Retries, context.ResponseBytes);
     }
 }

@@ -15,6 +15,7 @@ public sealed class GatewayConsoleLoggerProvider : ILoggerProvider
     public static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(20);
 
     private readonly LogRedactor _redactor;
+    private readonly Func<string, string> _redact;
     private readonly TimeProvider _time;
     private readonly Channel<string> _lines = Channel.CreateBounded<string>(new BoundedChannelOptions(10_000)
     {
@@ -30,6 +31,7 @@ public sealed class GatewayConsoleLoggerProvider : ILoggerProvider
     {
         ArgumentNullException.ThrowIfNull(redactor);
         _redactor = redactor;
+        _redact = redactor.Redact;
         _time = timeProvider ?? TimeProvider.System;
         _writer = Task.Run(() => WriteAsync(output ?? Console.OpenStandardOutput()));
     }
@@ -95,6 +97,10 @@ public sealed class GatewayConsoleLoggerProvider : ILoggerProvider
 
     private sealed class Logger(GatewayConsoleLoggerProvider provider, string category) : ILogger
     {
+        // One line builder a thread, not one a line.
+        [ThreadStatic]
+        private static StringBuilder? t_line;
+
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
 
@@ -107,7 +113,7 @@ public sealed class GatewayConsoleLoggerProvider : ILoggerProvider
                 return;
             }
 
-            var line = new StringBuilder(256);
+            var line = t_line is { Capacity: <= 8192 } reused ? reused.Clear() : t_line = new StringBuilder(512);
             provider.AppendTime(line);
             line.Append(' ').Append(Level(logLevel)).Append(' ').Append(category);
             if (eventId.Id != 0)
@@ -115,7 +121,16 @@ public sealed class GatewayConsoleLoggerProvider : ILoggerProvider
                 line.Append('[').Append(eventId.Id).Append(']');
             }
 
-            line.Append(": ").Append(formatter(state, exception));
+            line.Append(": ");
+            if (state is AccessLogEntry access && exception is null)
+            {
+                // Its own words and numbers as they are; only what a client or an operator chose goes through the redactor.
+                access.AppendTo(line, provider._redact);
+                provider.Enqueue(line.ToString());
+                return;
+            }
+
+            line.Append(formatter(state, exception));
             if (exception is not null)
             {
                 line.Append(Environment.NewLine).Append(exception);

@@ -4,10 +4,7 @@ namespace ApiKeys.Gateway.Logging;
 /// <summary>Every log line of the gateway, with its fixed event id (3xxx; the handler's are 2xxx). Ids and masks, never a secret.</summary>
 internal static partial class GatewayLog
 {
-    [LoggerMessage(EventId = 3001, EventName = "Access", Level = LogLevel.Information,
-        Message = "{Method} {Route} {Status} {Outcome} in {LatencyMs:F2} ms (first byte {TtfbMs:F2} ms) token={Token} model={Model} key={KeyId} failure={Failure} retries={Retries} bytes={Bytes}")]
-    public static partial void Access(ILogger logger, string method, string route, int status, string outcome, double latencyMs, double ttfbMs,
-        string token, string model, string keyId, string failure, int retries, long bytes);
+    // 3001, Access: one line per request, written by AccessLogObserver as an AccessLogEntry (not through a template).
 
     [LoggerMessage(EventId = 3002, EventName = "Listening", Level = LogLevel.Information,
         Message = "apikeys gateway listening on {Addresses}; upstream {Upstream}; {Backend}")]
