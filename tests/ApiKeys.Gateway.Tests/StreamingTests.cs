@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Text;
 using ApiKeys.Gateway.Tests.Support;
 using Xunit.Abstractions;
 
@@ -10,6 +11,7 @@ namespace ApiKeys.Gateway.Tests;
 public sealed class StreamingTests(ITestOutputHelper output)
 {
     private const string Stream = "v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse";
+    private const string Generate = "v1beta/models/gemini-2.5-flash:generateContent";
 
     [Fact]
     public async Task Stream_FirstEventReachesTheClientBeforeTheUpstreamSendsTheNext()
@@ -67,6 +69,35 @@ public sealed class StreamingTests(ITestOutputHelper output)
         Assert.Equal("data: {\"n\":1}\n\ndata: {\"n\":2}\n\n", body);
         Assert.Single(h.Server.Requests);
         await h.Gateway.WaitForLineAsync(l => l.Contains("200 StreamInterrupted", StringComparison.Ordinal) && l.Contains("failure=Transport", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Generate_KnownLength_PassesTheLengthNotChunks()
+    {
+        await using var h = await GatewayHarness.StartAsync(keys: 1);
+        h.Server.Always(h.Keys[0], FakeReply.Fixed(FakeReply.SuccessJson));
+
+        using var response = await h.SendAsync(h.Gemini(Generate), HttpCompletionOption.ResponseHeadersRead);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(Encoding.UTF8.GetByteCount(FakeReply.SuccessJson), response.Content.Headers.ContentLength);
+        Assert.NotEqual(true, response.Headers.TransferEncodingChunked);
+        Assert.Equal(FakeReply.SuccessJson, await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Generate_KnownLengthCutMidway_ClientSeesAnIncompleteResponseNotAWholeOne()
+    {
+        await using var h = await GatewayHarness.StartAsync(keys: 1);
+        h.Server.Always(h.Keys[0], FakeReply.Fixed(FakeReply.SuccessJson, cutAfter: 20));
+
+        using var response = await h.SendAsync(h.Gemini(Generate), HttpCompletionOption.ResponseHeadersRead);
+
+        // A body that announced its length cannot end early and look whole: the gateway cuts the client's connection too.
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await Assert.ThrowsAnyAsync<Exception>(() => response.Content.ReadAsStringAsync());
+        await h.Gateway.WaitForLineAsync(l => l.Contains("200 StreamInterrupted", StringComparison.Ordinal) && l.Contains("failure=Transport", StringComparison.Ordinal));
+        Assert.DoesNotContain(h.Gateway.Lines, l => l.Contains(" fail ", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -66,6 +66,15 @@ public sealed class ForwardContext
     /// <summary>From the start until the response ended.</summary>
     public TimeSpan Latency { get; set; }
 
-    /// <summary>The request's accounting: <see cref="Http.ApiKeyHandler"/> fills its record (token counts) and leaves the emitting to the gateway.</summary>
-    public Http.Usage.UsageScope Usage { get; } = new() { EmittedByOwner = true };
+    /// <summary>Input tokens the API counted (read from the response body as it went by; null: none found).</summary>
+    public long? InputTokens { get; set; }
+
+    /// <summary>Output tokens the API counted.</summary>
+    public long? OutputTokens { get; set; }
+
+    /// <summary>Cached input tokens the API counted.</summary>
+    public long? CachedTokens { get; set; }
+
+    /// <summary>Thinking tokens the API counted.</summary>
+    public long? ThinkingTokens { get; set; }
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using ApiKeys.Gateway.Logging;
+using ApiKeys.Http.Usage;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Primitives;
 
@@ -31,16 +32,34 @@ internal sealed class ResponseStreamer(UpstreamClient upstream, TimeProvider tim
             await ClassifyAsync(response, context, client).ConfigureAwait(false);
         }
 
+        // A body of known length keeps it (as nginx does): the client reads exactly that many bytes, and Kestrel ends the
+        // response with its last write instead of a separate chunked terminator (one send fewer a response). A stream
+        // (server-sent events) has no length upstream and goes chunked, each chunk flushed.
+        long? length = response.Content.Headers.ContentLength;
+        if (length is not null)
+        {
+            client.ContentLength = length;
+        }
+
         http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
         timeouts.StartIdle();
         var body = await response.Content.ReadAsStreamAsync(timeouts.Token).ConfigureAwait(false);
         await using (body.ConfigureAwait(false))
         {
-            await PumpAsync(http, body, context, timeouts).ConfigureAwait(false);
+            // The token counts are read from a success's body as it goes by, in the same loop (one pass, nothing kept).
+            var tokens = response.IsSuccessStatusCode && UsageScanner.CanScan(response.Content) ? new UsageScanner() : null;
+            await PumpAsync(http, body, context, timeouts, flushEach: length is null, tokens).ConfigureAwait(false);
+            if (tokens is { Found: true })
+            {
+                context.InputTokens = tokens.Input;
+                context.OutputTokens = tokens.Output;
+                context.CachedTokens = tokens.Cached;
+                context.ThinkingTokens = tokens.Thinking;
+            }
         }
     }
 
-    private async Task PumpAsync(HttpContext http, Stream body, ForwardContext context, UpstreamTimeouts timeouts)
+    private async Task PumpAsync(HttpContext http, Stream body, ForwardContext context, UpstreamTimeouts timeouts, bool flushEach, UsageScanner? tokens)
     {
         byte[] buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
         try
@@ -60,6 +79,14 @@ internal sealed class ResponseStreamer(UpstreamClient upstream, TimeProvider tim
                     context.Outcome = GatewayOutcome.StreamInterrupted;
                     context.Failure = Pool.FailureKind.Transport;
                     GatewayLog.StreamInterrupted(logger, context.Route.Name, context.ResponseBytes, timeouts.TimedOut ? "no data within the idle timeout" : e.GetType().Name);
+                    if (!flushEach)
+                    {
+                        // A body of announced length cannot end early and look whole: the client's connection is cut,
+                        // which its HTTP stack reports as an incomplete response.
+                        http.Abort();
+                        return;
+                    }
+
                     break;
                 }
 
@@ -69,8 +96,14 @@ internal sealed class ResponseStreamer(UpstreamClient upstream, TimeProvider tim
                 }
 
                 context.TimeToFirstByte ??= time.GetElapsedTime(context.StartTimestamp);
+                tokens?.Write(buffer.AsSpan(0, read));
                 await http.Response.Body.WriteAsync(buffer.AsMemory(0, read), http.RequestAborted).ConfigureAwait(false);
-                await http.Response.Body.FlushAsync(http.RequestAborted).ConfigureAwait(false);
+                if (flushEach)
+                {
+                    // Kestrel sends each write at once too; the flush says so for any server.
+                    await http.Response.Body.FlushAsync(http.RequestAborted).ConfigureAwait(false);
+                }
+
                 context.ResponseBytes += read;
                 timeouts.StartIdle();
             }

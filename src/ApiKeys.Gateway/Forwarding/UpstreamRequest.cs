@@ -40,7 +40,6 @@ internal static class UpstreamRequest
         }
 
         message.Options.Set(ForwardContext.OptionKey, context);
-        message.Options.Set(Http.Usage.UsageScope.OptionKey, context.Usage);
         return message;
     }
 

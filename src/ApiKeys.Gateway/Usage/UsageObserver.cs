@@ -7,8 +7,8 @@ namespace ApiKeys.Gateway.Usage;
 
 /// <summary>
 /// Accounts each request once it has ended: what the gateway knows (the token's name, the route, the status its client got,
-/// how it ended, latency and first byte) over what <see cref="Http.ApiKeyHandler"/> measured on the way (the token counts read
-/// from the body as it passed), into one <see cref="UsageRecord"/> for the store and the metrics. Nothing is parsed twice.
+/// how it ended, latency and first byte, the key's id and the attempts, the token counts read from the body as it passed),
+/// into one <see cref="UsageRecord"/> for the store and the metrics. Nothing is parsed twice.
 /// </summary>
 internal sealed class UsageObserver(IUsageSink sink, GatewayMetrics metrics, TimeProvider time) : IForwardObserver
 {
@@ -21,7 +21,6 @@ internal sealed class UsageObserver(IUsageSink sink, GatewayMetrics metrics, Tim
 
     internal static UsageRecord Build(ForwardContext context, DateTimeOffset now)
     {
-        var measured = context.Usage.Record;
         var failure = context.Outcome is GatewayOutcome.UpstreamTimeout or GatewayOutcome.UpstreamUnreachable or GatewayOutcome.StreamInterrupted
             ? context.Failure ?? FailureKind.Transport
             : context.Failure;
@@ -38,10 +37,10 @@ internal sealed class UsageObserver(IUsageSink sink, GatewayMetrics metrics, Tim
             Attempts = context.Attempts,
             Latency = context.Latency,
             TimeToFirstByte = context.TimeToFirstByte,
-            InputTokens = measured?.InputTokens,
-            OutputTokens = measured?.OutputTokens,
-            CachedTokens = measured?.CachedTokens,
-            ThinkingTokens = measured?.ThinkingTokens,
+            InputTokens = context.InputTokens,
+            OutputTokens = context.OutputTokens,
+            CachedTokens = context.CachedTokens,
+            ThinkingTokens = context.ThinkingTokens,
         };
     }
 

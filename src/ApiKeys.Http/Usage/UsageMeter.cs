@@ -77,7 +77,7 @@ internal sealed partial class UsageMeter
         {
             Record.Failure = null;
             Record.Outcome = UsageOutcomes.Success;
-            if (UsageTapContent.CanTap(response.Content))
+            if (UsageScanner.CanScan(response.Content))
             {
                 Record.TimeToFirstByte = null;
                 response.Content = new UsageTapContent(response.Content, this);

@@ -1,7 +1,7 @@
 namespace ApiKeys.Http.Usage;
 
 /// <summary>The scanner's vocabulary: the usage objects and fields it knows, and which count each one sets.</summary>
-internal sealed partial class UsageScanner
+public sealed partial class UsageScanner
 {
     private enum Section : byte
     {

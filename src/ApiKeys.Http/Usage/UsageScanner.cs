@@ -8,7 +8,7 @@ namespace ApiKeys.Http.Usage;
 /// Strings are skipped without being kept. Not thread-safe: one scanner per response.
 /// </summary>
 /// <remarks>It reads structure, not validity: a body that is not JSON yields no counts.</remarks>
-internal sealed partial class UsageScanner
+public sealed partial class UsageScanner
 {
     private const int MaxKey = 32;
     private const int MaxDepth = 63;
@@ -42,6 +42,38 @@ internal sealed partial class UsageScanner
 
     /// <summary>Thinking tokens of the last usage object.</summary>
     public long? Thinking { get; private set; }
+
+    /// <summary>Whether a body may hold token counts: JSON or server-sent events, not compressed.</summary>
+    public static bool CanScan(HttpContent? content)
+    {
+        // The raw values (NonValidated): a header parsed here would be parsed for nothing on every response.
+        var headers = content?.Headers.NonValidated;
+        if (headers is not { } raw || (raw.TryGetValues("Content-Encoding", out var encoding) && HasValue(encoding)))
+        {
+            return false;
+        }
+
+        if (!raw.TryGetValues("Content-Type", out var types))
+        {
+            return true;
+        }
+
+        string type = types.ToString();
+        return type.Length == 0 || type.Contains("json", StringComparison.OrdinalIgnoreCase) || type.Contains("event-stream", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static bool HasValue(System.Net.Http.Headers.HeaderStringValues values)
+    {
+        foreach (var value in values)
+        {
+            if (!string.IsNullOrWhiteSpace(value))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>Scans the next bytes of the body.</summary>
     public void Write(ReadOnlySpan<byte> bytes)

@@ -22,38 +22,6 @@ internal sealed class UsageTapContent : HttpContent
         }
     }
 
-    /// <summary>Whether a body may hold token counts: JSON or server-sent events, not compressed.</summary>
-    public static bool CanTap(HttpContent? content)
-    {
-        // The raw values (NonValidated): a header parsed here would be parsed for nothing on every response.
-        var headers = content?.Headers.NonValidated;
-        if (headers is not { } raw || (raw.TryGetValues("Content-Encoding", out var encoding) && HasValue(encoding)))
-        {
-            return false;
-        }
-
-        if (!raw.TryGetValues("Content-Type", out var types))
-        {
-            return true;
-        }
-
-        string type = types.ToString();
-        return type.Length == 0 || type.Contains("json", StringComparison.OrdinalIgnoreCase) || type.Contains("event-stream", StringComparison.OrdinalIgnoreCase);
-    }
-
-    private static bool HasValue(System.Net.Http.Headers.HeaderStringValues values)
-    {
-        foreach (var value in values)
-        {
-            if (!string.IsNullOrWhiteSpace(value))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
     protected override async Task<Stream> CreateContentReadStreamAsync() =>
         new UsageTapStream(await _inner.ReadAsStreamAsync().ConfigureAwait(false), _meter);
 

@@ -154,8 +154,8 @@ public sealed class ApiKeyHandlerUsageTests
             content.Headers.TryAddWithoutValidation("Content-Encoding", encoding);
         }
 
-        Assert.Equal(tapped, UsageTapContent.CanTap(content));
-        Assert.False(UsageTapContent.CanTap(null));
+        Assert.Equal(tapped, UsageScanner.CanScan(content));
+        Assert.False(UsageScanner.CanScan(null));
     }
 
     [Fact]

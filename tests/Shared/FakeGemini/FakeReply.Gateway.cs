@@ -125,6 +125,28 @@ public sealed partial class FakeReply
         await then.Write(ctx);
     });
 
+    /// <summary>
+    /// <paramref name="json"/> with its <c>Content-Length</c> (not chunked), as a plain JSON answer may come; with
+    /// <paramref name="cutAfter"/>, only that many bytes are sent before the connection is cut (the length still announced whole).
+    /// </summary>
+    public static FakeReply Fixed(string json, int? cutAfter = null) => new(cutAfter is null ? "fixed length" : "fixed length, cut", async ctx =>
+    {
+        byte[] bytes = Encoding.UTF8.GetBytes(json);
+        ctx.Response.StatusCode = 200;
+        ctx.Response.ContentType = "application/json; charset=UTF-8";
+        ctx.Response.ContentLength = bytes.Length;
+        if (cutAfter is not { } cut)
+        {
+            await ctx.Response.Body.WriteAsync(bytes, ctx.RequestAborted);
+            return;
+        }
+
+        await ctx.Response.Body.WriteAsync(bytes.AsMemory(0, cut), ctx.RequestAborted);
+        await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
+        await Task.Delay(200, ctx.RequestAborted);
+        ctx.Abort();
+    });
+
     /// <summary>Echoes what the fake saw (method, path, query, the body's length) as JSON, so a test can compare bytes.</summary>
     public static FakeReply Echo() => new("echo", async ctx =>
     {
