@@ -102,7 +102,7 @@ internal sealed class Forwarder
     }
 
     /// <summary>The client's token: present, known, not expired. Null after answering 401.</summary>
-    private async Task<ClientToken?> AuthenticateAsync(HttpContext http, ForwardContext context)
+    private async ValueTask<ClientToken?> AuthenticateAsync(HttpContext http, ForwardContext context)
     {
         string? presented = ClientCredential.Read(http.Request);
         var token = presented is null ? null : await _backend.Tokens.FindAsync(presented, http.RequestAborted).ConfigureAwait(false);
@@ -116,7 +116,7 @@ internal sealed class Forwarder
         return token;
     }
 
-    private async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpContext http, ForwardContext context)
+    private async ValueTask<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpContext http, ForwardContext context)
     {
         var body = await RequestBody.ReadAsync(http.Request, _options.MaxRequestBodyBytes, http.RequestAborted).ConfigureAwait(false);
         if (body is null)
@@ -129,7 +129,7 @@ internal sealed class Forwarder
         return body;
     }
 
-    private static async Task<bool> CheckModelAsync(HttpContext http, ForwardContext context, ClientToken token, ReadOnlyMemory<byte> body)
+    private static async ValueTask<bool> CheckModelAsync(HttpContext http, ForwardContext context, ClientToken token, ReadOnlyMemory<byte> body)
     {
         if (context.Route.ModelInBody)
         {
@@ -149,7 +149,7 @@ internal sealed class Forwarder
     /// The upstream's response headers (after the handler's retries; with the <paramref name="owner"/> key alone when the
     /// request names a resource that key created), or null after answering with the gateway's own error.
     /// </summary>
-    private async Task<HttpResponseMessage?> SendAsync(HttpContext http, ForwardContext context, HttpRequestMessage request, string? owner, UpstreamTimeouts timeouts)
+    private async ValueTask<HttpResponseMessage?> SendAsync(HttpContext http, ForwardContext context, HttpRequestMessage request, string? owner, UpstreamTimeouts timeouts)
     {
         GatewayError error;
         try

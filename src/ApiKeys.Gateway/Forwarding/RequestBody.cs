@@ -10,7 +10,7 @@ namespace ApiKeys.Gateway.Forwarding;
 internal static class RequestBody
 {
     /// <summary>The body, or null when it is longer than <paramref name="limit"/>.</summary>
-    public static async Task<ReadOnlyMemory<byte>?> ReadAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
+    public static async ValueTask<ReadOnlyMemory<byte>?> ReadAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
     {
         if (request.ContentLength is { } declared && declared > limit)
         {
