@@ -49,6 +49,7 @@ public sealed class UsageTests
             Assert.Equal(0, metrics.Sum("apikeys_gateway_next_key_free_seconds", ("model", "any")));
             Assert.Equal(1, metrics.Sum("apikeys_gateway_cooldowns_total", ("reason", "RateLimited")));
             Assert.True(metrics.Has("apikeys_outcomes_total"), "the core's ApiKeys meter is exported too");
+            Assert.True(metrics.Has("dotnet_gc_heap_total_allocated_bytes_total"), "the runtime's System.Runtime meter is exported too");
             Assert.All(DeployFilesTests.MetricNames, name => Assert.True(metrics.Has(name), $"deploy/ uses {name}, which /metrics does not have:\n{metrics.Text}"));
             Assert.Equal(HttpStatusCode.OK, (await gateway.Client.GetAsync("readyz")).StatusCode);
         }

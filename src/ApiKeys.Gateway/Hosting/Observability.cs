@@ -17,6 +17,9 @@ namespace ApiKeys.Gateway.Hosting;
 /// </summary>
 internal static class Observability
 {
+    /// <summary>The .NET runtime's meter (GC, memory, thread pool, CPU time).</summary>
+    public const string RuntimeMeterName = "System.Runtime";
+
     public static void AddObservability(this WebApplicationBuilder builder, GatewayOptions settings)
     {
         var usage = new UsageStoreOptions();
@@ -39,7 +42,8 @@ internal static class Observability
 
         services.AddOpenTelemetry().WithMetrics(meters =>
         {
-            meters.AddMeter(ApiKeysMetrics.MeterName, GatewayMetrics.MeterName, UsageMetrics.MeterName);
+            // System.Runtime: the runtime's own (GC, heap, allocated bytes, thread pool, CPU), read when scraped: no cost a request.
+            meters.AddMeter(ApiKeysMetrics.MeterName, GatewayMetrics.MeterName, UsageMetrics.MeterName, RuntimeMeterName);
             meters.AddPrometheusExporter();
             if (!string.IsNullOrWhiteSpace(metrics.OtlpEndpoint))
             {
