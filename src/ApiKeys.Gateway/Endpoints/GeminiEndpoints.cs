@@ -22,9 +22,10 @@ internal static class GeminiEndpoints
         foreach (var version in new[] { "v1beta", "v1" })
         {
             var group = app.MapGroup("/" + version);
+            var routes = new ModelRoutes(version);
             group.MapPost("/models/{model}:{method}", (HttpContext http, string model, string method) =>
                 Methods.Contains(method)
-                    ? forwarder.Value.ForwardAsync(http, new ForwardRoute(method, RouteFlavor.Gemini, $"{version}/models/{Escape(model)}:{method}", model))
+                    ? forwarder.Value.ForwardAsync(http, routes.Get(model, method))
                     : NotFoundEndpoints.WriteAsync(http, RouteFlavor.Gemini));
             group.MapGet("/models", (HttpContext http) => forwarder.Value.ForwardAsync(http, ListModels(http, version)));
             group.MapGet("/models/{model}", (HttpContext http, string model) => forwarder.Value.ForwardAsync(http, GetModel(http, version, model)));
@@ -44,4 +45,27 @@ internal static class GeminiEndpoints
             : new ForwardRoute("models.get", RouteFlavor.Gemini, $"{version}/models/{Escape(model)}", model);
 
     internal static string Escape(string segment) => Uri.EscapeDataString(segment);
+
+    /// <summary>
+    /// The routes of <c>models/{model}:{method}</c> under one version, one object per model and method (up to
+    /// <see cref="MaxRoutes"/>; a client can name any model): built once, their upstream address parsed once.
+    /// </summary>
+    private sealed class ModelRoutes(string version)
+    {
+        public const int MaxRoutes = 1024;
+
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Model, string Method), ForwardRoute> _routes = new();
+        private int _count;
+
+        public ForwardRoute Get(string model, string method)
+        {
+            if (_routes.TryGetValue((model, method), out var route))
+            {
+                return route;
+            }
+
+            route = new ForwardRoute(method, RouteFlavor.Gemini, $"{version}/models/{Escape(model)}:{method}", model);
+            return Interlocked.Increment(ref _count) <= MaxRoutes ? _routes.GetOrAdd((model, method), route) : route;
+        }
+    }
 }

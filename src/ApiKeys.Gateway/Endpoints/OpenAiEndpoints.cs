@@ -11,6 +11,11 @@ internal static class OpenAiEndpoints
 {
     private const string Upstream = "v1beta/openai/";
 
+    // One route object each (its upstream address parsed once).
+    private static readonly ForwardRoute Chat = new("chat/completions", RouteFlavor.OpenAi, Upstream + "chat/completions", ModelInBody: true);
+    private static readonly ForwardRoute Embeddings = new("embeddings", RouteFlavor.OpenAi, Upstream + "embeddings", ModelInBody: true);
+    private static readonly ForwardRoute Models = new("openai/models", RouteFlavor.OpenAi, Upstream + "models");
+
     public static IEndpointRouteBuilder MapOpenAi(this IEndpointRouteBuilder app)
     {
         var forwarder = app.LazyForwarder();
@@ -18,14 +23,14 @@ internal static class OpenAiEndpoints
         {
             var group = app.MapGroup(prefix);
             group.MapPost("/chat/completions", (HttpContext http) =>
-                forwarder.Value.ForwardAsync(http, new ForwardRoute("chat/completions", RouteFlavor.OpenAi, Upstream + "chat/completions", ModelInBody: true)));
+                forwarder.Value.ForwardAsync(http, Chat));
             group.MapPost("/embeddings", (HttpContext http) =>
-                forwarder.Value.ForwardAsync(http, new ForwardRoute("embeddings", RouteFlavor.OpenAi, Upstream + "embeddings", ModelInBody: true)));
+                forwarder.Value.ForwardAsync(http, Embeddings));
         }
 
         var own = app.MapGroup("/v1beta/openai");
         own.MapGet("/models", (HttpContext http) =>
-            forwarder.Value.ForwardAsync(http, new ForwardRoute("openai/models", RouteFlavor.OpenAi, Upstream + "models")));
+            forwarder.Value.ForwardAsync(http, Models));
         own.MapGet("/models/{model}", (HttpContext http, string model) =>
             forwarder.Value.ForwardAsync(http, new ForwardRoute("openai/models.get", RouteFlavor.OpenAi, Upstream + "models/" + GeminiEndpoints.Escape(model), model)));
         return app;

@@ -22,6 +22,7 @@ internal sealed class Forwarder
     private readonly ResourceRecorder _resources;
     private readonly GatewayOptions _options;
     private readonly Uri _upstreamUri;
+    private readonly UpstreamAddresses _addresses;
     private readonly IForwardObserver[] _observers;
     private readonly InFlightRequests _inFlight;
     private readonly TimeProvider _time;
@@ -34,6 +35,7 @@ internal sealed class Forwarder
         _upstream = upstream;
         _options = options.Value;
         _upstreamUri = _options.UpstreamUri;
+        _addresses = new UpstreamAddresses(_upstreamUri);
         _observers = [.. observers];
         _inFlight = inFlight;
         _time = time;
@@ -91,7 +93,7 @@ internal sealed class Forwarder
         }
 
         string? owner = await _resources.OwnerAsync(context.Route, bytes, http.RequestAborted).ConfigureAwait(false);
-        using var request = UpstreamRequest.Create(http.Request, _upstreamUri, context.Route, bytes, context);
+        using var request = UpstreamRequest.Create(http.Request, _addresses, context.Route, bytes, context);
         using var timeouts = new UpstreamTimeouts(_options.ResponseHeadersTimeout, _options.StreamIdleTimeout, _time, http.RequestAborted);
         using var response = await SendAsync(http, context, request, owner, timeouts).ConfigureAwait(false);
         if (response is not null)

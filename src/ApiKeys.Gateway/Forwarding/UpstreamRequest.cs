@@ -7,12 +7,11 @@ namespace ApiKeys.Gateway.Forwarding;
 /// <summary>Builds the request sent upstream: the same method, body bytes and headers, minus the client's token wherever it was.</summary>
 internal static class UpstreamRequest
 {
-    public static HttpRequestMessage Create(HttpRequest request, Uri upstream, ForwardRoute route, ReadOnlyMemory<byte> body, ForwardContext context)
+    public static HttpRequestMessage Create(HttpRequest request, UpstreamAddresses addresses, ForwardRoute route, ReadOnlyMemory<byte> body, ForwardContext context)
     {
-        // One parse of the whole address (the upstream ends with '/', the route's path is relative to it), not two.
-        var address = new Uri(string.Concat(upstream.OriginalString, route.UpstreamPath, QueryWithoutKey(request.QueryString.Value)), UriKind.Absolute);
+        var address = addresses.Of(route, QueryWithoutKey(request.QueryString.Value));
         var message = new HttpRequestMessage(HttpMethod.Parse(request.Method), address);
-        if (upstream.Scheme == Uri.UriSchemeHttps)
+        if (address.Scheme == Uri.UriSchemeHttps)
         {
             // Google speaks HTTP/2: one connection carries many streams.
             message.Version = HttpVersion.Version20;

@@ -21,6 +21,23 @@ public sealed class RequestPartsTests
     public void QueryWithoutKey_DropsEveryKeyParameterAndKeepsTheRest(string query, string expected) =>
         Assert.Equal(expected, UpstreamRequest.QueryWithoutKey(query));
 
+    [Fact]
+    public void UpstreamAddress_ParsedOnceForARouteWithoutQuery_NewWithOne()
+    {
+        var addresses = new UpstreamAddresses(new Uri("http://127.0.0.1:9/base/"));
+        var route = new ForwardRoute("generateContent", RouteFlavor.Gemini, "v1beta/models/m:generateContent", "m");
+
+        var first = addresses.Of(route, "");
+        var again = addresses.Of(route, "");
+        var withQuery = addresses.Of(route, "?alt=sse");
+        var equalRoute = addresses.Of(route with { }, "");
+
+        Assert.Equal("http://127.0.0.1:9/base/v1beta/models/m:generateContent", first.AbsoluteUri);
+        Assert.Same(first, again);
+        Assert.Equal("http://127.0.0.1:9/base/v1beta/models/m:generateContent?alt=sse", withQuery.AbsoluteUri);
+        Assert.Equal(first, equalRoute);
+    }
+
     [Theory]
     [InlineData("x-hop", "x-hop", true)]
     [InlineData("keep-alive, X-Hop", "x-hop", true)]
