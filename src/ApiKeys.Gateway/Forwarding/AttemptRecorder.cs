@@ -31,9 +31,10 @@ internal sealed class AttemptRecorder(HttpMessageInvoker upstream) : HttpMessage
 
     private static string? KeyOf(HttpRequestMessage request)
     {
-        if (request.Headers.TryGetValues(ClientCredential.GoogApiKey, out var values))
+        // As the handler set it (NonValidated): no enumerable and no parse to read one value.
+        if (request.Headers.NonValidated.TryGetValues(ClientCredential.GoogApiKey, out var values))
         {
-            return values.FirstOrDefault();
+            return values.Count == 0 ? null : values.ToString();
         }
 
         return request.Headers.Authorization is { Scheme: "Bearer", Parameter: { } bearer } ? bearer : null;

@@ -24,8 +24,8 @@ internal sealed class GatewayMetrics : IDisposable
 
     private readonly Meter _meter = new(MeterName, "1.0");
     private readonly ConcurrentDictionary<string, byte> _models = new(StringComparer.Ordinal);
-    private readonly Counter<long> _requests;
-    private readonly Counter<long> _tokens;
+    private readonly LocalCounts<(string Route, string Model, int Status, string Kind), Count> _requests = new();
+    private readonly LocalCounts<(string Model, string Token), TokenCounts> _tokens = new();
     private readonly Counter<long> _retries;
     private readonly Histogram<double> _duration;
     private readonly Histogram<double> _ttfb;
@@ -38,8 +38,8 @@ internal sealed class GatewayMetrics : IDisposable
     {
         _backend = backend;
         _time = time;
-        _requests = _meter.CreateCounter<long>("apikeys.gateway.requests", "{request}", "Requests through the gateway, by route, model, status and kind (Success, a failure kind, NoKey, Rejected, Cancelled).");
-        _tokens = _meter.CreateCounter<long>("apikeys.gateway.tokens", "{token}", "Tokens the API counted, by model, client token and type (input, output, cached, thinking).");
+        _meter.CreateObservableCounter("apikeys.gateway.requests", ObserveRequests, "{request}", "Requests through the gateway, by route, model, status and kind (Success, a failure kind, NoKey, Rejected, Cancelled).");
+        _meter.CreateObservableCounter("apikeys.gateway.tokens", ObserveTokens, "{token}", "Tokens the API counted, by model, client token and type (input, output, cached, thinking).");
         _retries = _meter.CreateCounter<long>("apikeys.gateway.retries", "{retry}", "Attempts after the first (each with another key), by route and model.");
         _duration = _meter.CreateHistogram("apikeys.gateway.request.duration", "s", "From the request's start until its response ended.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = SecondsBuckets });
@@ -56,7 +56,7 @@ internal sealed class GatewayMetrics : IDisposable
     {
         string model = Model(record.Model);
         string route = record.Route ?? "";
-        _requests.Add(1, new("route", route), new("model", model), new("status", Status(record.Status)), new("kind", record.Outcome));
+        Interlocked.Increment(ref _requests.For((route, model, record.Status, record.Outcome)).Value);
         if (record.Retries > 0)
         {
             _retries.Add(record.Retries, new KeyValuePair<string, object?>("route", route), new KeyValuePair<string, object?>("model", model));
@@ -68,11 +68,14 @@ internal sealed class GatewayMetrics : IDisposable
             _ttfb.Record(ttfb.TotalSeconds, new KeyValuePair<string, object?>("route", route), new KeyValuePair<string, object?>("model", model));
         }
 
-        string token = record.TokenName ?? "";
-        Tokens(record.InputTokens, model, token, "input");
-        Tokens(record.OutputTokens, model, token, "output");
-        Tokens(record.CachedTokens, model, token, "cached");
-        Tokens(record.ThinkingTokens, model, token, "thinking");
+        if (record.InputTokens is > 0 || record.OutputTokens is > 0 || record.CachedTokens is > 0 || record.ThinkingTokens is > 0)
+        {
+            var tokens = _tokens.For((model, record.TokenName ?? ""));
+            Add(ref tokens.Input, record.InputTokens);
+            Add(ref tokens.Output, record.OutputTokens);
+            Add(ref tokens.Cached, record.CachedTokens);
+            Add(ref tokens.Thinking, record.ThinkingTokens);
+        }
     }
 
     /// <summary>A key changed (the pool's event).</summary>
@@ -91,11 +94,40 @@ internal sealed class GatewayMetrics : IDisposable
 
     public void Dispose() => _meter.Dispose();
 
-    private void Tokens(long? count, string model, string token, string type)
+    private static void Add(ref long total, long? count)
     {
         if (count is > 0)
         {
-            _tokens.Add(count.Value, new("model", model), new("token", token), new("type", type));
+            Interlocked.Add(ref total, count.Value);
+        }
+    }
+
+    private IEnumerable<Measurement<long>> ObserveRequests() =>
+        [.. _requests.All.Select(p => new Measurement<long>(Volatile.Read(ref p.Value.Value), new KeyValuePair<string, object?>("route", p.Key.Route),
+            new KeyValuePair<string, object?>("model", p.Key.Model), new KeyValuePair<string, object?>("status", Status(p.Key.Status)),
+            new KeyValuePair<string, object?>("kind", p.Key.Kind)))];
+
+    private IEnumerable<Measurement<long>> ObserveTokens()
+    {
+        var result = new List<Measurement<long>>();
+        foreach (var (key, counts) in _tokens.All)
+        {
+            Observe(result, key, "input", Volatile.Read(ref counts.Input));
+            Observe(result, key, "output", Volatile.Read(ref counts.Output));
+            Observe(result, key, "cached", Volatile.Read(ref counts.Cached));
+            Observe(result, key, "thinking", Volatile.Read(ref counts.Thinking));
+        }
+
+        return result;
+    }
+
+    private static void Observe(List<Measurement<long>> result, (string Model, string Token) key, string type, long count)
+    {
+        // A type never counted for these labels has no series, as with a counter that was never added to.
+        if (count > 0)
+        {
+            result.Add(new Measurement<long>(count, new KeyValuePair<string, object?>("model", key.Model), new KeyValuePair<string, object?>("token", key.Token),
+                new KeyValuePair<string, object?>("type", type)));
         }
     }
 
