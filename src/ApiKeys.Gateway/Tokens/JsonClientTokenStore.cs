@@ -5,8 +5,10 @@ namespace ApiKeys.Gateway.Tokens;
 /// <summary>
 /// Client tokens in the store directory: <c>gateway_tokens.json</c> (names, limits and HMACs; 0600) and
 /// <c>gateway_tokens.key</c> (the HMAC secret; 0600), written with the store's rules (temp file, fsync, rename) under
-/// <c>.gateway_tokens.lock</c>. Readers look at the file's size and time on every lookup, so a token created or revoked by
-/// another process counts at the next request. A file that cannot be read lets no token in, and is never overwritten.
+/// <c>.gateway_tokens.lock</c>. Every writer then adds one to <c>gateway_tokens.gen</c>, a counter mapped in memory by every
+/// process (<see cref="ChangeCounter"/>): a lookup that sees it moved looks at the file's size and time, so a token created or
+/// revoked by another process counts at the next request, without a stat a request. A file that cannot be read lets no
+/// token in, and is never overwritten.
 /// </summary>
 public sealed class JsonClientTokenStore : IClientTokenStore, IDisposable
 {
@@ -19,12 +21,22 @@ public sealed class JsonClientTokenStore : IClientTokenStore, IDisposable
     /// <summary>The lock file's name.</summary>
     public const string LockFileName = ".gateway_tokens.lock";
 
+    /// <summary>The change counter's file name: every writer adds one after it replaced the tokens file (<see cref="ChangeCounter"/>).</summary>
+    public const string ChangesFileName = "gateway_tokens.gen";
+
+    /// <summary>
+    /// How long a lookup trusts the change counter alone before it looks at the tokens file's stamp anyway: a change by a
+    /// writer that does not count (an older version, a hand edit) is seen within this.
+    /// </summary>
+    public static readonly TimeSpan RecheckInterval = TimeSpan.FromSeconds(1);
+
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
 
     // One FileInfo a thread for the stamp of every lookup: the path is parsed once, not once a request (a FileInfo is not
     // safe to share between threads).
     private readonly ThreadLocal<FileInfo> _tokensInfo;
+    private ChangeCounter? _changes;
     private Loaded _loaded = new(default, TokenMatcher.Empty, null, null);
 
     /// <summary>Opens the tokens of the store in <paramref name="directory"/> (nothing is read or created yet).</summary>
@@ -51,13 +63,13 @@ public sealed class JsonClientTokenStore : IClientTokenStore, IDisposable
     public ValueTask<ClientToken?> FindAsync(string presented, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(presented);
-        return ValueTask.FromResult(Current().Matcher.Find(presented));
+        return ValueTask.FromResult(Current(trustCounter: true).Matcher.Find(presented));
     }
 
     /// <inheritdoc />
     public ValueTask<IReadOnlyList<ClientToken>> ListAsync(CancellationToken cancellationToken = default)
     {
-        var loaded = Current();
+        var loaded = Current(trustCounter: false);
         if (loaded.Error is { } error)
         {
             throw new InvalidDataException(error);
@@ -85,6 +97,7 @@ public sealed class JsonClientTokenStore : IClientTokenStore, IDisposable
         var details = request.ToToken(hasher.HashHex(token), now);
         tokens.Add(details);
         PrivateFile.WriteAtomic(TokensPath, TokensFile.Write(tokens));
+        OpenChanges()?.Add();
         return new CreatedClientToken(token, details);
     }
 
@@ -105,13 +118,14 @@ public sealed class JsonClientTokenStore : IClientTokenStore, IDisposable
         }
 
         PrivateFile.WriteAtomic(TokensPath, TokensFile.Write(tokens));
+        OpenChanges()?.Add();
         return true;
     }
 
     /// <inheritdoc />
     public ValueTask CheckAsync(CancellationToken cancellationToken = default)
     {
-        if (Current().Error is { } error)
+        if (Current(trustCounter: false).Error is { } error)
         {
             throw new InvalidDataException(error);
         }
@@ -126,30 +140,58 @@ public sealed class JsonClientTokenStore : IClientTokenStore, IDisposable
         {
             _loaded.Hasher?.Dispose();
             _loaded = new(default, TokenMatcher.Empty, null, null);
+            _changes?.Dispose();
+            _changes = null;
         }
     }
 
     /// <summary>
-    /// What the files hold now: read again when the tokens file changed since the last look (one stat per request). The
-    /// secret is read with it: the secret is written only by a create, which then writes the tokens file.
+    /// What the files hold now: read again when the tokens file changed since the last look. A lookup reads the change
+    /// counter (a memory read); only when it moved, or <see cref="RecheckInterval"/> after the last look, is the file's
+    /// stamp looked at (a stat; at every lookup when the counter cannot be opened). A listing and the readiness check
+    /// (<paramref name="trustCounter"/> false) look at the stamp every time: they say what the file holds now. The secret is read with the tokens: the
+    /// secret is written only by a create, which then writes the tokens file.
     /// </summary>
-    private Loaded Current()
+    private Loaded Current(bool trustCounter)
     {
-        var stamp = FileStamp.Of(_tokensInfo.Value!);
         var loaded = Volatile.Read(ref _loaded);
-        if (loaded.Tokens == stamp)
+        var changes = Volatile.Read(ref _changes);
+        long now = _time.GetTimestamp();
+        if (trustCounter && changes is not null && loaded.Changes == changes.Read() && _time.GetElapsedTime(loaded.CheckedAt, now) < RecheckInterval)
+        {
+            return loaded;
+        }
+
+        // The counter before the stamp: a change made between the two is seen by the next lookup (its count moved again).
+        long count = changes?.Read() ?? 0;
+        var stamp = FileStamp.Of(_tokensInfo.Value!);
+        if (loaded.Tokens == stamp && changes is null)
         {
             return loaded;
         }
 
         // The previous hasher is not disposed here: a request may still be matching with it (it is only garbage).
-        var fresh = Load(stamp);
+        var fresh = (loaded.Tokens == stamp ? loaded : Load(stamp)) with { Changes = count, CheckedAt = now };
         lock (_gate)
         {
             _loaded = fresh;
         }
 
+        if (changes is null && stamp.Exists)
+        {
+            OpenChanges();
+        }
+
         return fresh;
+    }
+
+    /// <summary>The change counter, opened when first needed (null when it cannot be: lookups then look at the stamp each time).</summary>
+    private ChangeCounter? OpenChanges()
+    {
+        lock (_gate)
+        {
+            return _changes ??= ChangeCounter.TryOpen(Path.Combine(Directory, ChangesFileName));
+        }
     }
 
     private Loaded Load(FileStamp stamp)
@@ -210,5 +252,12 @@ public sealed class JsonClientTokenStore : IClientTokenStore, IDisposable
         return secret;
     }
 
-    private sealed record Loaded(FileStamp Tokens, TokenMatcher Matcher, TokenHasher? Hasher, string? Error);
+    private sealed record Loaded(FileStamp Tokens, TokenMatcher Matcher, TokenHasher? Hasher, string? Error)
+    {
+        /// <summary>The change counter when the stamp was looked at.</summary>
+        public long Changes { get; init; }
+
+        /// <summary>When the stamp was looked at (<see cref="TimeProvider.GetTimestamp"/>).</summary>
+        public long CheckedAt { get; init; }
+    }
 }

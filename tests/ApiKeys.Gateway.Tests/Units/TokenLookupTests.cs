@@ -1,8 +1,12 @@
 using ApiKeys.Gateway.Tokens;
+using Microsoft.Extensions.Time.Testing;
 
 namespace ApiKeys.Gateway.Tests.Units;
 
-/// <summary>A token found once is remembered, and forgotten the moment the tokens file changes, whoever changed it.</summary>
+/// <summary>
+/// A token found once is remembered, and forgotten the moment the tokens file changes, whoever changed it: a writer counts
+/// its change in the shared counter, which every lookup reads; a change nobody counted is seen within the recheck interval.
+/// </summary>
 public sealed class TokenLookupTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("apikeys-token-lookup-").FullName;
@@ -26,6 +30,48 @@ public sealed class TokenLookupTests : IDisposable
         Assert.Equal("other", (await gateway.FindAsync(other))?.Name);
         Assert.Null(await gateway.FindAsync(token));
         Assert.Null(await gateway.FindAsync(other[..^1] + (other[^1] == 'A' ? 'B' : 'A')));
+    }
+
+    [Fact]
+    public async Task Find_ChangedByAWriterThatDoesNotCount_SeenWithinTheRecheckInterval()
+    {
+        var time = new FakeTimeProvider();
+        using var gateway = new JsonClientTokenStore(_dir, time);
+        using var cli = new JsonClientTokenStore(_dir);
+        await cli.CreateAsync(new ClientTokenRequest { Name = "first" });
+        byte[] withoutApp = await File.ReadAllBytesAsync(cli.TokensPath);
+        string token = (await cli.CreateAsync(new ClientTokenRequest { Name = "app" })).Token;
+        Assert.Equal("app", (await gateway.FindAsync(token))?.Name);
+        Assert.Equal("app", (await gateway.FindAsync(token))?.Name);
+
+        // An older version, or a hand edit: the file is replaced and the counter left as it was.
+        await File.WriteAllBytesAsync(cli.TokensPath, withoutApp);
+        var trusted = await gateway.FindAsync(token);
+        time.Advance(JsonClientTokenStore.RecheckInterval);
+        var rechecked = await gateway.FindAsync(token);
+
+        Assert.True(File.Exists(Path.Combine(_dir, JsonClientTokenStore.ChangesFileName)));
+        Assert.Equal("app", trusted?.Name);
+        Assert.Null(rechecked);
+    }
+
+    [Fact]
+    public async Task Find_StoreWithoutItsCounter_LooksAtTheFileEachTime()
+    {
+        using var cli = new JsonClientTokenStore(_dir);
+        await cli.CreateAsync(new ClientTokenRequest { Name = "first" });
+        byte[] withoutApp = await File.ReadAllBytesAsync(cli.TokensPath);
+        string token = (await cli.CreateAsync(new ClientTokenRequest { Name = "app" })).Token;
+
+        // A counter that cannot be opened (here: a directory where its file would be): no trust, the stamp every lookup.
+        File.Delete(Path.Combine(_dir, JsonClientTokenStore.ChangesFileName));
+        Directory.CreateDirectory(Path.Combine(_dir, JsonClientTokenStore.ChangesFileName));
+        using var blind = new JsonClientTokenStore(_dir, new FakeTimeProvider());
+        var found = await blind.FindAsync(token);
+        await File.WriteAllBytesAsync(cli.TokensPath, withoutApp);
+
+        Assert.Equal("app", found?.Name);
+        Assert.Null(await blind.FindAsync(token));
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
