@@ -13,7 +13,7 @@
 #   floor of the stack: bench/gateway/BareProxy (Kestrel and SocketsHttpHandler, NativeAOT, none of the gateway's work).
 #   Then requests/s at 64 connections once more, nginx, the bare proxy and the gateway taking turns for several rounds:
 #   the report's ratio to nginx is the median of the rounds' ratios (neighbours in time on a shared, noisy machine).
-# Prints a table and writes bench/gateway/results-<date>.md. Every process it starts is stopped by PID on exit; ports are
+# Prints a table and writes bench/gateway/results-<date>.md (results-<date>-<HHMM>.md when that exists). Every process it starts is stopped by PID on exit; ports are
 # free ones; secrets go through 0600 files, never argv. --quick: short runs (a smoke test, not figures). --keep: keep the
 # run's directory (logs) in /tmp. BENCH_GATEWAY_ARGS: extra gateway arguments (e.g. "--Pool:SyncInterval 00:10:00").
 set -euo pipefail
@@ -313,6 +313,8 @@ echo "logs lines=$lines access=$access leaks=$leaks shaped=$shaped" >>"$RESULTS"
 # --- the report -----------------------------------------------------------------------------------------------------
 STAMP=$(date -u +%Y-%m-%d)
 REPORT="$HERE/results-$STAMP.md"
+# A second run the same day does not overwrite the first's report (it may be cited): it gets the time too.
+[ -e "$REPORT" ] && REPORT="$HERE/results-$STAMP-$(date -u +%H%M).md"
 python3 "$HERE/report.py" "$RESULTS" --quick "$QUICK" --duration "$DURATION" --round-seconds "$ROUND_SECONDS" --streams "$STREAMS" --chunks "$CHUNKS" --gap "$GAP_MS" \
   --load "$LOAD_BEFORE" --pressure "${PSI_BEFORE:-n/a} / ${PSI_AFTER:-n/a}" --cpu "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')" \
   --versions "dotnet $(dotnet --version), $(nginx -v 2>&1 | sed 's/nginx version: //'), $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2)" >"$REPORT"
