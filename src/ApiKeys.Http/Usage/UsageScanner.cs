@@ -11,6 +11,8 @@ namespace ApiKeys.Http.Usage;
 public sealed partial class UsageScanner
 {
     private const int MaxKey = 32;
+
+    private static readonly System.Buffers.SearchValues<byte> Whitespace = System.Buffers.SearchValues.Create(" \n\r\t"u8);
     private const int MaxDepth = 63;
 
     private readonly byte[] _key = new byte[MaxKey];
@@ -91,6 +93,18 @@ public sealed partial class UsageScanner
                 }
 
                 i += end;
+            }
+            else if (bytes[i] is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t' && !_inString && !_inNumber)
+            {
+                // Gemini's answers are pretty-printed: between tokens, runs of indentation mean nothing here (vectorized).
+                int next = bytes[i..].IndexOfAnyExcept(Whitespace);
+                if (next < 0)
+                {
+                    return;
+                }
+
+                i += next;
+                continue;
             }
 
             Step(bytes[i]);

@@ -49,6 +49,25 @@ public sealed class UsageScannerTests
     }
 
     [Fact]
+    public void Write_PrettyPrintedAnswer_SameCountsAtEverySplitPoint()
+    {
+        // As Gemini sends a generateContent answer: indented, a number right before a newline, a quoted "usageMetadata" in text.
+        const string Pretty = "{\n  \"candidates\": [\n    {\n      \"content\": {\n        \"parts\": [\n          {\n            \"text\": \"say \\\"usageMetadata\\\": 1\"\n          }\n        ],\n"
+            + "        \"role\": \"model\"\n      },\n      \"index\": 0\n    }\n  ],\n  \"usageMetadata\": {\n    \"promptTokenCount\": 12,\n    \"candidatesTokenCount\": 34\n,"
+            + "\t\"cachedContentTokenCount\" :\r\n 5 ,\n    \"thoughtsTokenCount\": 6\n  },\n  \"modelVersion\": \"gemini-2.5-flash\"\n}\n";
+        byte[] bytes = Encoding.UTF8.GetBytes(Pretty);
+
+        for (int split = 0; split <= bytes.Length; split++)
+        {
+            var scanner = new UsageScanner();
+            scanner.Write(bytes.AsSpan(0, split));
+            scanner.Write(bytes.AsSpan(split));
+
+            Assert.Equal((12L, 34L, 5L, 6L), (scanner.Input, scanner.Output, scanner.Cached, scanner.Thinking));
+        }
+    }
+
+    [Fact]
     public void Write_OneByteAtATime_SameCounts()
     {
         var scanner = new UsageScanner();
