@@ -35,7 +35,7 @@ internal sealed class ResponseStreamer(UpstreamClient upstream, TimeProvider tim
         // A body of known length keeps it (as nginx does): the client reads exactly that many bytes, and Kestrel ends the
         // response with its last write instead of a separate chunked terminator (one send fewer a response). A stream
         // (server-sent events) has no length upstream and goes chunked, each chunk flushed.
-        long? length = response.Content.Headers.ContentLength;
+        long? length = KnownLength(response.Content);
         if (length is not null)
         {
             client.ContentLength = length;
@@ -131,6 +131,17 @@ internal sealed class ResponseStreamer(UpstreamClient upstream, TimeProvider tim
             context.Failure = failure.Kind;
             client.Headers[FailureHeader] = failure.Kind.ToString();
         }
+    }
+
+    /// <summary>The body's length when the upstream sent one (read raw: parsing the header takes its collection's lock), or the handler's bytes'.</summary>
+    private static long? KnownLength(HttpContent content)
+    {
+        if (content.Headers.NonValidated.TryGetValues("Content-Length", out var raw))
+        {
+            return long.TryParse(raw.ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long length) ? length : null;
+        }
+
+        return content is ByteArrayContent ? content.Headers.ContentLength : null;
     }
 
     private static void CopyHeaders(System.Net.Http.Headers.HttpHeaders from, IHeaderDictionary to, StringValues connection)
