@@ -114,6 +114,25 @@ public sealed class StreamingTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Stream_ClientLeavesMidway_TokensSoFarCounted()
+    {
+        await using var h = await GatewayHarness.StartAsync(keys: 1);
+        h.Server.Script(h.Keys[0], FakeReply.GeminiStream(["one", "two"], TimeSpan.FromSeconds(30)));
+
+        var response = await h.SendAsync(h.Gemini(Stream), HttpCompletionOption.ResponseHeadersRead);
+        var body = await response.Content.ReadAsStreamAsync();
+        var first = new byte[64];
+        Assert.True(await body.ReadAsync(first) > 0);
+        response.Dispose();
+
+        // The first chunk's usageMetadata (3 in, 5 out: a stream's counts are running totals) was used: it counts.
+        await h.Gateway.WaitForLineAsync(l => l.Contains("499 ClientDisconnected", StringComparison.Ordinal));
+        var metrics = await UsageTests.ScrapeUntilAsync(h.Client, m => m.Sum("apikeys_gateway_requests_total") >= 1);
+        Assert.Equal(3, metrics.Sum("apikeys_gateway_tokens_total", ("type", "input")));
+        Assert.Equal(5, metrics.Sum("apikeys_gateway_tokens_total", ("type", "output")));
+    }
+
+    [Fact]
     public async Task Client_DisconnectsBeforeHeaders_UpstreamCancelledAndKeyCostsNothing()
     {
         var h = await GatewayHarness.StartAsync(keys: 1);

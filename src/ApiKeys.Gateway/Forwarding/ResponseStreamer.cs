@@ -35,7 +35,7 @@ internal sealed class ResponseStreamer(UpstreamClient upstream, TimeProvider tim
         // A body of known length keeps it (as nginx does): the client reads exactly that many bytes, and Kestrel ends the
         // response with its last write instead of a separate chunked terminator (one send fewer a response). A stream
         // (server-sent events) has no length upstream and goes chunked, each chunk flushed.
-        long? length = KnownLength(response.Content);
+        long? length = KnownLength(response);
         if (length is not null)
         {
             client.ContentLength = length;
@@ -48,14 +48,27 @@ internal sealed class ResponseStreamer(UpstreamClient upstream, TimeProvider tim
         {
             // The token counts are read from a success's body as it goes by, in the same loop (one pass, nothing kept).
             var tokens = response.IsSuccessStatusCode && UsageScanner.CanScan(response.Content) ? new UsageScanner() : null;
-            await PumpAsync(http, body, context, timeouts, flushEach: length is null, tokens).ConfigureAwait(false);
-            if (tokens is { Found: true })
+            try
             {
-                context.InputTokens = tokens.Input;
-                context.OutputTokens = tokens.Output;
-                context.CachedTokens = tokens.Cached;
-                context.ThinkingTokens = tokens.Thinking;
+                await PumpAsync(http, body, context, timeouts, flushEach: length is null, tokens).ConfigureAwait(false);
             }
+            finally
+            {
+                // Also when the client went away mid-stream: what the API counted so far was used (a Gemini stream's counts
+                // are running totals).
+                Counted(context, tokens);
+            }
+        }
+    }
+
+    private static void Counted(ForwardContext context, UsageScanner? tokens)
+    {
+        if (tokens is { Found: true })
+        {
+            context.InputTokens = tokens.Input;
+            context.OutputTokens = tokens.Output;
+            context.CachedTokens = tokens.Cached;
+            context.ThinkingTokens = tokens.Thinking;
         }
     }
 
@@ -134,8 +147,15 @@ internal sealed class ResponseStreamer(UpstreamClient upstream, TimeProvider tim
     }
 
     /// <summary>The body's length when the upstream sent one (read raw: parsing the header takes its collection's lock), or the handler's bytes'.</summary>
-    private static long? KnownLength(HttpContent content)
+    private static long? KnownLength(HttpResponseMessage response)
     {
+        // No body may follow these (Kestrel refuses a length on them): the upstream's header is not passed on.
+        if ((int)response.StatusCode is < 200 or 204 or 205 or 304)
+        {
+            return null;
+        }
+
+        var content = response.Content;
         if (content.Headers.NonValidated.TryGetValues("Content-Length", out var raw))
         {
             return long.TryParse(raw.ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long length) ? length : null;
