@@ -47,12 +47,18 @@ internal static class GeminiEndpoints
     internal static string Escape(string segment) => Uri.EscapeDataString(segment);
 
     /// <summary>
-    /// The routes of <c>models/{model}:{method}</c> under one version, one object per model and method (up to
-    /// <see cref="MaxRoutes"/>; a client can name any model): built once, their upstream address parsed once.
+    /// The routes of <c>models/{model}:{method}</c> under one version, one object per model and method (built once, their
+    /// upstream address parsed once). The path is the client's, before any token is checked: only names that look like a
+    /// model's (<see cref="MaxModelLength"/> characters of letters, digits, <c>.</c>, <c>_</c>, <c>-</c>) are kept, up to
+    /// <see cref="MaxRoutes"/>; then the table starts again, so names that come and go cannot keep the ones in use out.
     /// </summary>
     private sealed class ModelRoutes(string version)
     {
         public const int MaxRoutes = 1024;
+        public const int MaxModelLength = 128;
+
+        private static readonly System.Buffers.SearchValues<char> ModelCharacters =
+            System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-");
 
         private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Model, string Method), ForwardRoute> _routes = new();
         private int _count;
@@ -64,8 +70,20 @@ internal static class GeminiEndpoints
                 return route;
             }
 
-            route = new ForwardRoute(method, RouteFlavor.Gemini, $"{version}/models/{Escape(model)}:{method}", model);
-            return Interlocked.Increment(ref _count) <= MaxRoutes ? _routes.GetOrAdd((model, method), route) : route;
+            bool keep = model.Length <= MaxModelLength && !model.AsSpan().ContainsAnyExcept(ModelCharacters);
+            route = new ForwardRoute(method, RouteFlavor.Gemini, $"{version}/models/{Escape(model)}:{method}", model) { Reused = keep };
+            if (!keep)
+            {
+                return route;
+            }
+
+            if (Interlocked.Increment(ref _count) > MaxRoutes)
+            {
+                _routes.Clear();
+                Interlocked.Exchange(ref _count, 1);
+            }
+
+            return _routes.GetOrAdd((model, method), route);
         }
     }
 }

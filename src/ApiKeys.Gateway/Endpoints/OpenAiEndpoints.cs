@@ -12,9 +12,9 @@ internal static class OpenAiEndpoints
     private const string Upstream = "v1beta/openai/";
 
     // One route object each (its upstream address parsed once).
-    private static readonly ForwardRoute Chat = new("chat/completions", RouteFlavor.OpenAi, Upstream + "chat/completions", ModelInBody: true);
-    private static readonly ForwardRoute Embeddings = new("embeddings", RouteFlavor.OpenAi, Upstream + "embeddings", ModelInBody: true);
-    private static readonly ForwardRoute Models = new("openai/models", RouteFlavor.OpenAi, Upstream + "models");
+    private static readonly ForwardRoute Chat = new("chat/completions", RouteFlavor.OpenAi, Upstream + "chat/completions", ModelInBody: true) { Reused = true };
+    private static readonly ForwardRoute Embeddings = new("embeddings", RouteFlavor.OpenAi, Upstream + "embeddings", ModelInBody: true) { Reused = true };
+    private static readonly ForwardRoute Models = new("openai/models", RouteFlavor.OpenAi, Upstream + "models") { Reused = true };
 
     public static IEndpointRouteBuilder MapOpenAi(this IEndpointRouteBuilder app)
     {

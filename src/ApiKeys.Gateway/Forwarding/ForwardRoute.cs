@@ -19,4 +19,7 @@ public sealed record ForwardRoute(string Name, RouteFlavor Flavor, string Upstre
 
     /// <summary>Whether a success deletes <see cref="Resource"/>.</summary>
     public bool Deletes { get; init; }
+
+    /// <summary>Whether this object serves many requests (kept by its endpoint): what is derived from it may be kept with it.</summary>
+    internal bool Reused { get; init; }
 }

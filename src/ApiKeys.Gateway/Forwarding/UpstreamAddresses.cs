@@ -4,8 +4,9 @@ namespace ApiKeys.Gateway.Forwarding;
 
 /// <summary>
 /// The upstream addresses of routes: the upstream (ending with '/') and the route's path, and the request's query. One parse
-/// of the whole address, not two; and none for a route object that served before, when the request has no query (a
-/// <see cref="Uri"/> is immutable, and what HttpClient computes from it, such as its path and query, is kept in it).
+/// of the whole address, not two; and none for a route object that serves many requests (<see cref="ForwardRoute.Reused"/>)
+/// when the request has no query (a <see cref="Uri"/> is immutable, and what HttpClient computes from it, such as its path
+/// and query, is kept in it).
 /// </summary>
 /// <remarks>
 /// Routes are remembered by reference (a route object lives as long as its endpoint, or its request), not by value: the
@@ -18,7 +19,8 @@ internal sealed class UpstreamAddresses(Uri upstream)
     /// <summary>The address of <paramref name="route"/> with <paramref name="query"/> (with its '?', or empty).</summary>
     public Uri Of(ForwardRoute route, string query)
     {
-        if (query.Length > 0)
+        // A route object made for one request is not remembered: the table would only gather dead entries.
+        if (query.Length > 0 || !route.Reused)
         {
             return Parse(route, query);
         }

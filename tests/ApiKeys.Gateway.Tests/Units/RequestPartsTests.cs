@@ -22,20 +22,22 @@ public sealed class RequestPartsTests
         Assert.Equal(expected, UpstreamRequest.QueryWithoutKey(query));
 
     [Fact]
-    public void UpstreamAddress_ParsedOnceForARouteWithoutQuery_NewWithOne()
+    public void UpstreamAddress_ParsedOnceForAReusedRouteWithoutQuery_NewOtherwise()
     {
         var addresses = new UpstreamAddresses(new Uri("http://127.0.0.1:9/base/"));
-        var route = new ForwardRoute("generateContent", RouteFlavor.Gemini, "v1beta/models/m:generateContent", "m");
+        var route = new ForwardRoute("generateContent", RouteFlavor.Gemini, "v1beta/models/m:generateContent", "m") { Reused = true };
+        var once = route with { Reused = false };
 
         var first = addresses.Of(route, "");
         var again = addresses.Of(route, "");
         var withQuery = addresses.Of(route, "?alt=sse");
-        var equalRoute = addresses.Of(route with { }, "");
+        var forOneRequest = addresses.Of(once, "");
 
         Assert.Equal("http://127.0.0.1:9/base/v1beta/models/m:generateContent", first.AbsoluteUri);
         Assert.Same(first, again);
         Assert.Equal("http://127.0.0.1:9/base/v1beta/models/m:generateContent?alt=sse", withQuery.AbsoluteUri);
-        Assert.Equal(first, equalRoute);
+        Assert.Equal(first, forOneRequest);
+        Assert.NotSame(forOneRequest, addresses.Of(once, ""));
     }
 
     [Theory]
