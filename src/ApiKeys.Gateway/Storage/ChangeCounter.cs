@@ -36,18 +36,41 @@ internal sealed class ChangeCounter : IDisposable
             stream = null;
             return new ChangeCounter(file, file.CreateViewAccessor(0, sizeof(long), MemoryMappedFileAccess.ReadWrite));
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
+            // Not there to be made (a read-only store), not a file, not 8 bytes: no counter; readers look at the stamp.
             stream?.Dispose();
             return null;
         }
     }
 
-    /// <summary>The number now.</summary>
-    public long Read() => _view.ReadInt64(0);
+    /// <summary>The number now; <see cref="long.MinValue"/> once closed (which no reader has seen: it looks at the stamp).</summary>
+    public long Read()
+    {
+        try
+        {
+            return _view.ReadInt64(0);
+        }
+        catch (ObjectDisposedException)
+        {
+            return long.MinValue;
+        }
+    }
 
-    /// <summary>Adds one (the caller holds the lock of the file the counter follows).</summary>
-    public void Add() => _view.Write(0, _view.ReadInt64(0) + 1);
+    /// <summary>
+    /// Adds one (the caller holds the lock of the file the counter follows, and has replaced that file): a counter that
+    /// cannot be written fails nothing, readers see the change at their next look at the stamp (within a second).
+    /// </summary>
+    public void Add()
+    {
+        try
+        {
+            _view.Write(0, _view.ReadInt64(0) + 1);
+        }
+        catch (Exception e) when (e is ObjectDisposedException or UnauthorizedAccessException or IOException)
+        {
+        }
+    }
 
     public void Dispose()
     {

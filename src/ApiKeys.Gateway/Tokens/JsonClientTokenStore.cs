@@ -133,16 +133,19 @@ public sealed class JsonClientTokenStore : IClientTokenStore, IDisposable
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Forgets what was read (the files stay).</summary>
+    /// <summary>Forgets what was read and closes the change counter (the files stay).</summary>
     public void Dispose()
     {
         lock (_gate)
         {
             _loaded.Hasher?.Dispose();
             _loaded = new(default, TokenMatcher.Empty, null, null);
-            _changes?.Dispose();
+            var changes = _changes;
             _changes = null;
+            changes?.Dispose();
         }
+
+        // The per-thread FileInfos are left to the finalizer: a lookup still running while the gateway stops may use one.
     }
 
     /// <summary>
@@ -170,8 +173,10 @@ public sealed class JsonClientTokenStore : IClientTokenStore, IDisposable
             return loaded;
         }
 
-        // The previous hasher is not disposed here: a request may still be matching with it (it is only garbage).
-        var fresh = (loaded.Tokens == stamp ? loaded : Load(stamp)) with { Changes = count, CheckedAt = now };
+        // A moved counter reloads even when the stamp looks the same (a revoke and a create within the file time's tick, the
+        // same length). The previous hasher is not disposed here: a request may still be matching with it (it is only garbage).
+        bool same = loaded.Tokens == stamp && (changes is null || count == loaded.Changes);
+        var fresh = (same ? loaded : Load(stamp)) with { Changes = count, CheckedAt = now };
         lock (_gate)
         {
             _loaded = fresh;

@@ -37,6 +37,9 @@ internal sealed class TokenMatcher
 
     public IReadOnlyList<ClientToken> Tokens => _tokens;
 
+    /// <summary>How many presented tokens are remembered.</summary>
+    public int Remembered => _found.Count;
+
     public ClientToken? Find(string presented)
     {
         if (_hasher is null || _tokens.Length == 0 || !ClientTokenFormat.IsToken(presented))

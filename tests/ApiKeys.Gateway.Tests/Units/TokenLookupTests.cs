@@ -25,7 +25,7 @@ public sealed class TokenLookupTests : IDisposable
         string other = (await cli.CreateAsync(new ClientTokenRequest { Name = "other" })).Token;
 
         Assert.Equal("app", first?.Name);
-        Assert.Same(first, second);
+        Assert.Equal("app", second?.Name);
         Assert.Null(revoked);
         Assert.Equal("other", (await gateway.FindAsync(other))?.Name);
         Assert.Null(await gateway.FindAsync(token));
@@ -72,6 +72,59 @@ public sealed class TokenLookupTests : IDisposable
 
         Assert.Equal("app", found?.Name);
         Assert.Null(await blind.FindAsync(token));
+    }
+
+    [Fact]
+    public void Matcher_RemembersOnlyWhatMatched()
+    {
+        using var hasher = new TokenHasher(TokenHasher.NewSecret());
+        string token = ClientTokenFormat.Generate();
+        var matcher = new TokenMatcher(hasher, [new ClientTokenRequest { Name = "app" }.ToToken(hasher.HashHex(token), DateTimeOffset.UnixEpoch)]);
+
+        var guessed = matcher.Find(ClientTokenFormat.Generate());
+        int afterGuess = matcher.Remembered;
+        var first = matcher.Find(token);
+        var second = matcher.Find(token);
+
+        Assert.Null(guessed);
+        Assert.Equal(0, afterGuess);
+        Assert.Equal("app", first?.Name);
+        Assert.Same(first, second);
+        Assert.Equal(1, matcher.Remembered);
+    }
+
+    [Fact]
+    public async Task Find_CounterMovedStampAlike_ReadAgain()
+    {
+        using var gateway = new JsonClientTokenStore(_dir, new FakeTimeProvider());
+        using var cli = new JsonClientTokenStore(_dir, new FakeTimeProvider()); // one creation time: files of one length
+        string token = (await cli.CreateAsync(new ClientTokenRequest { Name = "app" })).Token;
+        var stamp = File.GetLastWriteTimeUtc(cli.TokensPath);
+        long length = new FileInfo(cli.TokensPath).Length;
+        Assert.Equal("app", (await gateway.FindAsync(token))?.Name);
+        Assert.Equal("app", (await gateway.FindAsync(token))?.Name);
+
+        // A revoke and a create of the same length within the file time's tick: the stamp says nothing changed.
+        await cli.RevokeAsync("app");
+        await cli.CreateAsync(new ClientTokenRequest { Name = "ppa" });
+        File.SetLastWriteTimeUtc(cli.TokensPath, stamp);
+
+        Assert.Equal((length, stamp), (new FileInfo(cli.TokensPath).Length, File.GetLastWriteTimeUtc(cli.TokensPath)));
+        Assert.Null(await gateway.FindAsync(token));
+    }
+
+    [Fact]
+    public async Task Create_CounterFileUnusable_TokenStillCreatedAndFound()
+    {
+        // Not an 8-byte counter (a file of another size): no counter, and no write fails for it.
+        await File.WriteAllTextAsync(Path.Combine(_dir, JsonClientTokenStore.ChangesFileName), "not a counter at all");
+        using var cli = new JsonClientTokenStore(_dir);
+        using var gateway = new JsonClientTokenStore(_dir, new FakeTimeProvider());
+
+        string token = (await cli.CreateAsync(new ClientTokenRequest { Name = "app" })).Token;
+
+        Assert.Equal("app", (await gateway.FindAsync(token))?.Name);
+        await gateway.CheckAsync();
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
