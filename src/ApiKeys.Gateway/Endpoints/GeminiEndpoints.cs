@@ -52,7 +52,7 @@ internal static class GeminiEndpoints
     /// model's (<see cref="MaxModelLength"/> characters of letters, digits, <c>.</c>, <c>_</c>, <c>-</c>) are kept, up to
     /// <see cref="MaxRoutes"/>; then the table starts again, so names that come and go cannot keep the ones in use out.
     /// </summary>
-    private sealed class ModelRoutes(string version)
+    internal sealed class ModelRoutes(string version)
     {
         public const int MaxRoutes = 1024;
         public const int MaxModelLength = 128;

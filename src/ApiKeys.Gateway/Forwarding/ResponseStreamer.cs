@@ -147,7 +147,7 @@ internal sealed class ResponseStreamer(UpstreamClient upstream, TimeProvider tim
     }
 
     /// <summary>The body's length when the upstream sent one (read raw: parsing the header takes its collection's lock), or the handler's bytes'.</summary>
-    private static long? KnownLength(HttpResponseMessage response)
+    internal static long? KnownLength(HttpResponseMessage response)
     {
         // No body may follow these (Kestrel refuses a length on them): the upstream's header is not passed on.
         if ((int)response.StatusCode is < 200 or 204 or 205 or 304)
