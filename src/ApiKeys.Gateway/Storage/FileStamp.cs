@@ -6,12 +6,9 @@ namespace ApiKeys.Gateway.Storage;
 /// </summary>
 internal readonly record struct FileStamp(bool Exists, long Length, long Ticks)
 {
-    public static FileStamp Of(string path) => Of(new FileInfo(path));
-
-    /// <summary>The stamp of the file <paramref name="info"/> names, looked at again now (one stat; the path is not parsed again).</summary>
-    public static FileStamp Of(FileInfo info)
+    public static FileStamp Of(string path)
     {
-        info.Refresh();
+        var info = new FileInfo(path);
         return info.Exists ? new FileStamp(true, info.Length, info.LastWriteTimeUtc.Ticks) : default;
     }
 }

@@ -33,9 +33,6 @@ public sealed class JsonClientTokenStore : IClientTokenStore, IDisposable
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
 
-    // One FileInfo a thread for the stamp of every lookup: the path is parsed once, not once a request (a FileInfo is not
-    // safe to share between threads).
-    private readonly ThreadLocal<FileInfo> _tokensInfo;
     private ChangeCounter? _changes;
     private Loaded _loaded = new(default, TokenMatcher.Empty, null, null);
 
@@ -47,7 +44,6 @@ public sealed class JsonClientTokenStore : IClientTokenStore, IDisposable
         TokensPath = Path.Combine(Directory, TokensFileName);
         SecretPath = Path.Combine(Directory, SecretFileName);
         _time = timeProvider ?? TimeProvider.System;
-        _tokensInfo = new ThreadLocal<FileInfo>(() => new FileInfo(TokensPath));
     }
 
     /// <summary>The store directory.</summary>
@@ -144,16 +140,14 @@ public sealed class JsonClientTokenStore : IClientTokenStore, IDisposable
             _changes = null;
             changes?.Dispose();
         }
-
-        // The per-thread FileInfos are left to the finalizer: a lookup still running while the gateway stops may use one.
     }
 
     /// <summary>
     /// What the files hold now: read again when the tokens file changed since the last look. A lookup reads the change
     /// counter (a memory read); only when it moved, or <see cref="RecheckInterval"/> after the last look, is the file's
     /// stamp looked at (a stat; at every lookup when the counter cannot be opened). A listing and the readiness check
-    /// (<paramref name="trustCounter"/> false) look at the stamp every time: they say what the file holds now. The secret is read with the tokens: the
-    /// secret is written only by a create, which then writes the tokens file.
+    /// (<paramref name="trustCounter"/> false) look at the stamp every time: they say what the file holds now. The secret
+    /// is read with the tokens: the secret is written only by a create, which then writes the tokens file.
     /// </summary>
     private Loaded Current(bool trustCounter)
     {
@@ -167,7 +161,7 @@ public sealed class JsonClientTokenStore : IClientTokenStore, IDisposable
 
         // The counter before the stamp: a change made between the two is seen by the next lookup (its count moved again).
         long count = changes?.Read() ?? 0;
-        var stamp = FileStamp.Of(_tokensInfo.Value!);
+        var stamp = FileStamp.Of(TokensPath);
         if (loaded.Tokens == stamp && changes is null)
         {
             return loaded;
