@@ -23,9 +23,11 @@ internal static class GeminiEndpoints
         {
             var group = app.MapGroup("/" + version);
             var routes = new ModelRoutes(version);
-            group.MapPost("/models/{model}:{method}", (HttpContext http, string model, string method) =>
-                Methods.Contains(method)
-                    ? forwarder.Value.ForwardAsync(http, routes.Get(model, method))
+            // One plain segment, split at its last ':' as Google's {model}:{method} is: the router would match a complex
+            // segment with its pattern matcher on every request, and pass two values where the route table needs one.
+            group.MapPost("/models/{target}", (HttpContext http, string target) =>
+                routes.Get(target) is { } route
+                    ? forwarder.Value.ForwardAsync(http, route)
                     : NotFoundEndpoints.WriteAsync(http, RouteFlavor.Gemini));
             group.MapGet("/models", (HttpContext http) => forwarder.Value.ForwardAsync(http, ListModels(http, version)));
             group.MapGet("/models/{model}", (HttpContext http, string model) => forwarder.Value.ForwardAsync(http, GetModel(http, version, model)));
@@ -48,9 +50,10 @@ internal static class GeminiEndpoints
 
     /// <summary>
     /// The routes of <c>models/{model}:{method}</c> under one version, one object per model and method (built once, their
-    /// upstream address parsed once). The path is the client's, before any token is checked: only names that look like a
-    /// model's (<see cref="MaxModelLength"/> characters of letters, digits, <c>.</c>, <c>_</c>, <c>-</c>) are kept, up to
-    /// <see cref="MaxRoutes"/>; then the table starts again, so names that come and go cannot keep the ones in use out.
+    /// upstream address parsed once), found by the path's segment as the client sent it. The path is the client's, before
+    /// any token is checked: only names that look like a model's (<see cref="MaxModelLength"/> characters of letters,
+    /// digits, <c>.</c>, <c>_</c>, <c>-</c>) are kept, up to <see cref="MaxRoutes"/>; then the table starts again, so names
+    /// that come and go cannot keep the ones in use out.
     /// </summary>
     internal sealed class ModelRoutes(string version)
     {
@@ -60,16 +63,24 @@ internal static class GeminiEndpoints
         private static readonly System.Buffers.SearchValues<char> ModelCharacters =
             System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-");
 
-        private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Model, string Method), ForwardRoute> _routes = new();
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ForwardRoute> _routes = new(StringComparer.Ordinal);
         private int _count;
 
-        public ForwardRoute Get(string model, string method)
+        /// <summary>The route of <paramref name="target"/> (<c>{model}:{method}</c>, split at the last <c>:</c>); null when it names no method forwarded.</summary>
+        public ForwardRoute? Get(string target)
         {
-            if (_routes.TryGetValue((model, method), out var route))
+            if (_routes.TryGetValue(target, out var route))
             {
                 return route;
             }
 
+            int colon = target.LastIndexOf(':');
+            if (colon <= 0 || !Methods.Contains(target[(colon + 1)..]))
+            {
+                return null;
+            }
+
+            string model = target[..colon], method = target[(colon + 1)..];
             bool keep = model.Length <= MaxModelLength && !model.AsSpan().ContainsAnyExcept(ModelCharacters);
             route = new ForwardRoute(method, RouteFlavor.Gemini, $"{version}/models/{Escape(model)}:{method}", model) { Reused = keep };
             if (!keep)
@@ -83,7 +94,7 @@ internal static class GeminiEndpoints
                 Interlocked.Exchange(ref _count, 1);
             }
 
-            return _routes.GetOrAdd((model, method), route);
+            return _routes.GetOrAdd(target, route);
         }
     }
 }

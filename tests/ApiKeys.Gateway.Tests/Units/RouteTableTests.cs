@@ -12,12 +12,12 @@ public sealed class RouteTableTests
     {
         var routes = new GeminiEndpoints.ModelRoutes("v1beta");
 
-        var first = routes.Get("gemini-2.5-flash", "generateContent");
+        var first = routes.Get("gemini-2.5-flash:generateContent")!;
 
-        Assert.Same(first, routes.Get("gemini-2.5-flash", "generateContent"));
+        Assert.Same(first, routes.Get("gemini-2.5-flash:generateContent")!);
         Assert.True(first.Reused);
         Assert.Equal("v1beta/models/gemini-2.5-flash:generateContent", first.UpstreamPath);
-        Assert.NotSame(first, routes.Get("gemini-2.5-flash", "countTokens"));
+        Assert.NotSame(first, routes.Get("gemini-2.5-flash:countTokens")!);
     }
 
     [Theory]
@@ -28,10 +28,10 @@ public sealed class RouteTableTests
     {
         var routes = new GeminiEndpoints.ModelRoutes("v1beta");
 
-        var first = routes.Get(model, "generateContent");
+        var first = routes.Get($"{model}:generateContent")!;
 
         Assert.False(first.Reused);
-        Assert.NotSame(first, routes.Get(model, "generateContent"));
+        Assert.NotSame(first, routes.Get($"{model}:generateContent")!);
         Assert.Equal(model, first.Model);
     }
 
@@ -40,18 +40,33 @@ public sealed class RouteTableTests
     {
         var routes = new GeminiEndpoints.ModelRoutes("v1");
         string tooLong = new('m', GeminiEndpoints.ModelRoutes.MaxModelLength + 1);
-        var kept = routes.Get("gemini-2.5-pro", "generateContent");
+        var kept = routes.Get("gemini-2.5-pro:generateContent")!;
 
         for (int i = 0; i < GeminiEndpoints.ModelRoutes.MaxRoutes; i++)
         {
-            routes.Get("junk-" + i, "generateContent");
+            routes.Get("junk-" + i + ":generateContent");
         }
 
-        Assert.False(routes.Get(tooLong, "generateContent").Reused);
+        Assert.False(routes.Get($"{tooLong}:generateContent")!.Reused);
         // The table started again once full: the first name gets a new object, which is then kept again.
-        var again = routes.Get("gemini-2.5-pro", "generateContent");
+        var again = routes.Get("gemini-2.5-pro:generateContent")!;
         Assert.NotSame(kept, again);
-        Assert.Same(again, routes.Get("gemini-2.5-pro", "generateContent"));
+        Assert.Same(again, routes.Get("gemini-2.5-pro:generateContent")!);
+    }
+
+    [Theory]
+    [InlineData("gemini-2.5-flash:generateContent", "gemini-2.5-flash", "generateContent")]
+    [InlineData("tuned:model:countTokens", "tuned:model", "countTokens")]
+    [InlineData("gemini-2.5-flash:unknownMethod", null, null)]
+    [InlineData("gemini-2.5-flash", null, null)]
+    [InlineData(":generateContent", null, null)]
+    [InlineData("gemini-2.5-flash:", null, null)]
+    public void Get_Segment_SplitAtTheLastColonIntoAForwardedMethod(string target, string? model, string? method)
+    {
+        var route = new GeminiEndpoints.ModelRoutes("v1beta").Get(target);
+
+        Assert.Equal(model, route?.Model);
+        Assert.Equal(method, route?.Name);
     }
 
     [Theory]
