@@ -30,7 +30,7 @@ internal sealed class AccessLogEntry(ForwardContext context)
     /// <summary>Appends the message, each chosen field through <paramref name="redact"/>.</summary>
     public void AppendTo(StringBuilder line, Func<string, string> redact)
     {
-        line.Append(redact(context.Method)).Append(' ').Append(context.Route.Name).Append(' ').Append(context.Status).Append(' ')
+        line.Append(IsStandardMethod(context.Method) ? context.Method : redact(context.Method)).Append(' ').Append(context.Route.Name).Append(' ').Append(context.Status).Append(' ')
             .Append(Name(Outcomes, (int)context.Outcome, context.Outcome)).Append(" in ");
         AppendMilliseconds(line, context.Latency);
         line.Append(" ms (first byte ");
@@ -49,6 +49,9 @@ internal sealed class AccessLogEntry(ForwardContext context)
         AppendTo(line, static text => ClientTokenFormat.Redact(SecretRedactor.Default.Redact(text)));
         return line.ToString();
     }
+
+    /// <summary>A method named by the HTTP standard (as Kestrel gives it, every request): nothing in it to mask.</summary>
+    private static bool IsStandardMethod(string method) => method is "GET" or "POST" or "PUT" or "PATCH" or "DELETE" or "HEAD" or "OPTIONS";
 
     /// <summary>Milliseconds with two decimals (as <c>F2</c>), from integers.</summary>
     private static void AppendMilliseconds(StringBuilder line, TimeSpan elapsed)

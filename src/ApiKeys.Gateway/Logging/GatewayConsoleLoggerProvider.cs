@@ -1,13 +1,13 @@
 using System.Globalization;
 using System.Text;
-using System.Threading.Channels;
 
 namespace ApiKeys.Gateway.Logging;
 
 /// <summary>
 /// The gateway's console log: one line per entry on standard output (<c>time level category[event]: message</c>), every line
-/// passed through <see cref="LogRedactor"/> first. Lines are queued and written in batches by one background writer, at most
-/// <see cref="FlushInterval"/> (of the time provider) after they are logged, so a request never waits on the terminal.
+/// passed through <see cref="LogRedactor"/> first. Lines are gathered as UTF-8 and written in batches by one background writer
+/// (<see cref="LineBatcher"/>), at most <see cref="FlushInterval"/> (of the time provider) after they are logged, so a
+/// request never waits on the terminal.
 /// </summary>
 public sealed class GatewayConsoleLoggerProvider : ILoggerProvider
 {
@@ -17,13 +17,7 @@ public sealed class GatewayConsoleLoggerProvider : ILoggerProvider
     private readonly LogRedactor _redactor;
     private readonly Func<string, string> _redact;
     private readonly TimeProvider _time;
-    private readonly Channel<string> _lines = Channel.CreateBounded<string>(new BoundedChannelOptions(10_000)
-    {
-        SingleReader = true,
-        FullMode = BoundedChannelFullMode.Wait,
-    });
-
-    private readonly Task _writer;
+    private readonly LineBatcher _lines;
     private SecondStamp? _second;
 
     /// <summary>Writes to <paramref name="output"/> (standard output when null).</summary>
@@ -33,18 +27,14 @@ public sealed class GatewayConsoleLoggerProvider : ILoggerProvider
         _redactor = redactor;
         _redact = redactor.Redact;
         _time = timeProvider ?? TimeProvider.System;
-        _writer = Task.Run(() => WriteAsync(output ?? Console.OpenStandardOutput()));
+        _lines = new LineBatcher(output ?? Console.OpenStandardOutput(), FlushInterval, _time);
     }
 
     /// <inheritdoc />
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
-    /// <summary>Writes what is queued and stops.</summary>
-    public void Dispose()
-    {
-        _lines.Writer.TryComplete();
-        _writer.Wait(TimeSpan.FromSeconds(5));
-    }
+    /// <summary>Writes what is pending and stops.</summary>
+    public void Dispose() => _lines.Dispose();
 
     /// <summary>The time as <c>yyyy-MM-ddTHH:mm:ss.fffZ</c>: the part up to the second is formatted once a second, not once a line.</summary>
     private void AppendTime(StringBuilder line)
@@ -60,37 +50,6 @@ public sealed class GatewayConsoleLoggerProvider : ILoggerProvider
 
         int milliseconds = now.Millisecond;
         line.Append(stamp.Text).Append((char)('0' + (milliseconds / 100))).Append((char)('0' + (milliseconds / 10 % 10))).Append((char)('0' + (milliseconds % 10))).Append('Z');
-    }
-
-    private void Enqueue(string line)
-    {
-        if (!_lines.Writer.TryWrite(line))
-        {
-            // Full (a terminal slower than the traffic): wait rather than drop a line.
-            _lines.Writer.WriteAsync(line).AsTask().GetAwaiter().GetResult();
-        }
-    }
-
-    private async Task WriteAsync(Stream output)
-    {
-        await using var writer = new StreamWriter(output, new UTF8Encoding(false), 64 * 1024) { AutoFlush = false };
-        var reader = _lines.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
-        {
-            while (reader.TryRead(out var line))
-            {
-                await writer.WriteLineAsync(line).ConfigureAwait(false);
-            }
-
-            await writer.FlushAsync().ConfigureAwait(false);
-
-            // Lines gather for a moment before the next write: one write and one wake-up of this loop for many lines, not
-            // one per request (under load that was about a sixth of the gateway's CPU). A line waits at most this long.
-            if (!reader.Completion.IsCompleted)
-            {
-                await Task.Delay(FlushInterval, _time).ConfigureAwait(false);
-            }
-        }
     }
 
     private sealed record SecondStamp(long Second, string Text);
@@ -126,7 +85,7 @@ public sealed class GatewayConsoleLoggerProvider : ILoggerProvider
             {
                 // Its own words and numbers as they are; only what a client or an operator chose goes through the redactor.
                 access.AppendTo(line, provider._redact);
-                provider.Enqueue(line.ToString());
+                provider._lines.Add(line);
                 return;
             }
 
@@ -136,7 +95,8 @@ public sealed class GatewayConsoleLoggerProvider : ILoggerProvider
                 line.Append(Environment.NewLine).Append(exception);
             }
 
-            provider.Enqueue(provider._redactor.Redact(line.ToString()));
+            string redacted = provider._redactor.Redact(line.ToString());
+            provider._lines.Add(line.Clear().Append(redacted));
         }
 
         private static string Level(LogLevel level) => level switch
