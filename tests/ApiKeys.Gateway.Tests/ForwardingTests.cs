@@ -113,9 +113,13 @@ public sealed class ForwardingTests(GatewayFixture fixture) : IClassFixture<Gate
 
         using var gemini = await _h.SendAsync(_h.Gemini("v1beta/models/gemini-2.5-flash:deleteEverything"));
         using var openAi = await _h.SendAsync(_h.OpenAi("v1/chat/nothing"));
+        // A file-like path too (ASP.NET Core's default fallback leaves those out, to its bare 404).
+        using var fileLike = await _h.SendAsync(_h.Gemini("v1beta/list.json"));
 
         Assert.Equal(HttpStatusCode.NotFound, gemini.StatusCode);
         Assert.Contains("\"status\":\"NOT_FOUND\"", await gemini.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, fileLike.StatusCode);
+        Assert.Contains("\"status\":\"NOT_FOUND\"", await fileLike.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, openAi.StatusCode);
         Assert.Contains("\"type\":\"invalid_request_error\"", await openAi.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(before, _h.Server.Requests.Count);

@@ -7,7 +7,9 @@ internal static class NotFoundEndpoints
 {
     public static IEndpointRouteBuilder MapNotFound(this IEndpointRouteBuilder app)
     {
-        app.MapFallback((HttpContext http) => WriteAsync(http, IsOpenAi(http.Request.Path) ? RouteFlavor.OpenAi : RouteFlavor.Gemini));
+        // Any path, file-like ones included: MapFallback's default pattern ({*path:nonfile}) left those to Kestrel's bare 404,
+        // and its constraint ran on every request, the fallback being a candidate of every match.
+        app.MapFallback("{**path}", (HttpContext http) => WriteAsync(http, IsOpenAi(http.Request.Path) ? RouteFlavor.OpenAi : RouteFlavor.Gemini));
         return app;
     }
 
