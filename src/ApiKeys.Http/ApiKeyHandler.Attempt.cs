@@ -6,86 +6,115 @@ namespace ApiKeys.Http;
 
 public sealed partial class ApiKeyHandler
 {
-    /// <summary>
-    /// Sends the request once with <paramref name="key"/>: the key goes into the request's header and out of it afterwards,
-    /// an error body is read, masked and classified. A transport failure is classified and captured, to be thrown when no
-    /// other attempt follows; a cancellation by the caller is thrown at once.
-    /// </summary>
-    private async ValueTask<Attempted> SendOnceAsync(HttpRequestMessage request, string key, string keyId, string mask, string? model, bool async,
-        UsageMeter? usage, CancellationToken cancellationToken)
+    /// <summary>A lease for <paramref name="model"/>; false (with why, logged) when the pool has none to give.</summary>
+    private bool TryAcquire(string? model, out KeyLease? lease, out NoAvailableKeyException? none)
     {
-        HttpResponseMessage? response = null;
-        KeyFailure? failure;
-        ExceptionDispatchInfo? error = null;
-        using var timeout = _options.AttemptTimeout is { } t ? new CancellationTokenSource(t, _time) : null;
-        using var linked = timeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        var token = linked?.Token ?? cancellationToken;
+        none = null;
         try
         {
-            usage?.Attempt(keyId);
-            ApplyKey(request, key);
-            response = async ? await base.SendAsync(request, token).ConfigureAwait(false) : base.Send(request, token);
-            failure = response.IsSuccessStatusCode
-                ? null
-                : _classifier.Classify(response, await ReadErrorBodyAsync(response, async, key, token).ConfigureAwait(false), model);
+            lease = _pool.Acquire(model);
+            return true;
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (NoAvailableKeyException ex)
         {
-            // The caller gave up (or HttpClient.Timeout struck): the key is released with no strike.
-            response?.Dispose();
-            Log.AttemptCancelled(_logger, keyId, mask);
-            throw;
+            Log.NoKeyAvailable(_logger, model ?? "(any)", ex.Reason.ToString());
+            lease = null;
+            none = ex;
+            return false;
         }
-        catch (Exception ex) when (IsTransport(ex))
-        {
-            response?.Dispose();
-            response = null;
-            failure = _classifier.ClassifyException(ex);
-            error = ExceptionDispatchInfo.Capture(ex);
-        }
-        catch
-        {
-            // A classifier or body reader that throws must not leak the connection.
-            response?.Dispose();
-            throw;
-        }
-        finally
-        {
-            RemoveKey(request);
-        }
-
-        usage?.Result(failure);
-        return new Attempted(response, failure, error);
     }
 
     /// <summary>
-    /// A request pinned to one key (<see cref="PinnedKey"/>): one attempt, no lease, no retry on another key (none could
-    /// serve it); the outcome goes to the pin's report.
+    /// What an attempt that threw gave: a transport failure is classified and captured, to be thrown when no other attempt
+    /// follows. A cancellation by the caller (the key released with no strike) and anything else are thrown again at once.
     /// </summary>
-    private async ValueTask<HttpResponseMessage> SendPinnedAsync(HttpRequestMessage request, PinnedKey pinned, string? model, bool async, UsageMeter? usage,
-        CancellationToken cancellationToken)
+    private (KeyFailure Failure, ExceptionDispatchInfo Error) Caught(Exception exception, AttemptKey key, CancellationToken cancellationToken)
     {
-        var key = pinned.Key;
-        var (response, failure, error) = await SendOnceAsync(request, key.Secret, key.Id, key.Mask, model, async, usage, cancellationToken).ConfigureAwait(false);
+        if (exception is OperationCanceledException && cancellationToken.IsCancellationRequested)
+        {
+            // The caller gave up (or HttpClient.Timeout struck).
+            Log.AttemptCancelled(_logger, key.Id, key.Mask);
+            ExceptionDispatchInfo.Throw(exception);
+        }
+
+        if (!IsTransport(exception))
+        {
+            // A classifier or body reader that throws: the response is disposed, the error is the caller's.
+            ExceptionDispatchInfo.Throw(exception);
+        }
+
+        return (_classifier.ClassifyException(exception), ExceptionDispatchInfo.Capture(exception));
+    }
+
+    /// <summary>The outcome of an attempt: to the accounting, and to its lease or, for a pinned request, to the pin's report.</summary>
+    private void Report(UsageMeter? usage, KeyLease? lease, PinnedKey? pinned, KeyFailure? failure, string? model, AttemptKey key)
+    {
+        usage?.Result(failure);
         try
         {
-            pinned.Report?.Invoke(failure is null ? KeyOutcome.Success(model) : KeyOutcome.Failed(failure, failure.Model ?? model));
+            if (lease is not null)
+            {
+                if (failure is null)
+                {
+                    lease.Succeeded();
+                }
+                else
+                {
+                    lease.Failed(failure);
+                }
+            }
+            else
+            {
+                pinned?.Report?.Invoke(failure is null ? KeyOutcome.Success(model) : KeyOutcome.Failed(failure, failure.Model ?? model));
+            }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             Log.ReportFailed(_logger, key.Id, key.Mask, _pool.Redactor.Redact(ex.Message));
         }
-
-        if (failure is null)
-        {
-            return response!;
-        }
-
-        Log.AttemptFailed(_logger, 1, key.Id, key.Mask, failure.ToString(), "giving up (the request is pinned to this key)");
-        error?.Throw();
-        return response!;
     }
 
-    /// <summary>What one attempt gave: a response (null after a transport failure), its failure (null: a success), the exception to rethrow.</summary>
-    private readonly record struct Attempted(HttpResponseMessage? Response, KeyFailure? Failure, ExceptionDispatchInfo? Error);
+    /// <summary>Whether the request goes again, with another key, after <paramref name="failure"/>; the attempt's failure is logged either way.</summary>
+    private bool TryAgain(int attempt, bool replayable, bool pinned, KeyFailure failure, AttemptKey key)
+    {
+        bool again = !pinned && attempt < _options.MaxAttempts && replayable && failure.ShouldRetryOnAnotherKey;
+        string next = again ? "trying another key" : pinned ? "giving up (the request is pinned to this key)" : "giving up";
+        Log.AttemptFailed(_logger, attempt, key.Id, key.Mask, failure.ToString(), next);
+        return again;
+    }
+
+    /// <summary>The key of one attempt: a lease's, or the pinned one (the secret goes only into the request's header).</summary>
+    private readonly record struct AttemptKey(string Secret, string Id, string Mask)
+    {
+        public static AttemptKey Of(KeyLease? lease, PinnedKey? pinned) =>
+            lease is not null ? new(lease.Key, lease.KeyId, lease.Mask) : new(pinned!.Key.Secret, pinned.Key.Id, pinned.Key.Mask);
+
+        // The secret stays out of any text.
+        public override string ToString() => Id + " " + Mask;
+    }
+
+    /// <summary>The attempt's own timeout (<see cref="ApiKeyHandlerOptions.AttemptTimeout"/>), linked with the caller's token.</summary>
+    private sealed class AttemptDeadline : IDisposable
+    {
+        private readonly CancellationTokenSource _timeout;
+        private readonly CancellationTokenSource _linked;
+
+        private AttemptDeadline(TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
+        {
+            _timeout = new CancellationTokenSource(timeout, time);
+            _linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _timeout.Token);
+        }
+
+        public CancellationToken Token => _linked.Token;
+
+        /// <summary>A deadline when <paramref name="timeout"/> is set; null (the caller's token alone) when not.</summary>
+        public static AttemptDeadline? Start(TimeSpan? timeout, TimeProvider time, CancellationToken cancellationToken) =>
+            timeout is { } t ? new AttemptDeadline(t, time, cancellationToken) : null;
+
+        public void Dispose()
+        {
+            _linked.Dispose();
+            _timeout.Dispose();
+        }
+    }
 }

@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using System.Runtime.ExceptionServices;
 using ApiKeys.Http.Classification;
 using ApiKeys.Http.Usage;
 using ApiKeys.Pool;
@@ -73,64 +74,69 @@ public sealed partial class ApiKeyHandler : DelegatingHandler
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
         SendMeteredAsync(request, async: true, cancellationToken).AsTask();
 
+    /// <summary>
+    /// The retry loop: a key (a lease from the pool, or the request's <see cref="PinnedKey"/>), one attempt with it (the key
+    /// in the header and out again, an error body read, masked and classified), its outcome reported; then another key, after
+    /// a backoff, while the failure allows it and keys remain. The response returned is the first success or the last failure.
+    /// </summary>
     private async ValueTask<HttpResponseMessage> SendCoreAsync(HttpRequestMessage request, bool async, UsageMeter? usage, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var (model, replayable) = await PrepareAsync(request, async, cancellationToken).ConfigureAwait(false);
         usage?.Record.Model = model;
-        if (request.Options.TryGetValue(PinnedKey.OptionKey, out var pinned))
-        {
-            return await SendPinnedAsync(request, pinned, model, async, usage, cancellationToken).ConfigureAwait(false);
-        }
-
+        request.Options.TryGetValue(PinnedKey.OptionKey, out var pinned);
         HttpResponseMessage? last = null;
         int backoffs = 0;
         for (int attempt = 1; ; attempt++)
         {
-            KeyLease lease;
-            try
+            KeyLease? lease = null; // none for a pinned request: its one key is given
+            if (pinned is null && !TryAcquire(model, out lease, out var none))
             {
-                lease = _pool.Acquire(model);
-            }
-            catch (NoAvailableKeyException ex)
-            {
-                Log.NoKeyAvailable(_logger, model ?? "(any)", ex.Reason.ToString());
-                return last ?? NoKey(request, ex);
+                return last ?? NoKey(request, none!);
             }
 
             last?.Dispose();
             last = null;
-            Attempted attempted;
+            var key = AttemptKey.Of(lease, pinned);
+            HttpResponseMessage? response = null;
+            KeyFailure? failure;
+            ExceptionDispatchInfo? error = null;
             using (lease)
             {
-                attempted = await SendOnceAsync(request, lease.Key, lease.KeyId, lease.Mask, model, async, usage, cancellationToken).ConfigureAwait(false);
-                Report(lease, attempted.Failure);
+                // The attempt, here and not in a method of its own: one async state machine fewer to suspend and resume.
+                using var deadline = AttemptDeadline.Start(_options.AttemptTimeout, _time, cancellationToken);
+                var token = deadline?.Token ?? cancellationToken;
+                try
+                {
+                    usage?.Attempt(key.Id);
+                    ApplyKey(request, key.Secret);
+                    response = async ? await base.SendAsync(request, token).ConfigureAwait(false) : base.Send(request, token);
+                    failure = response.IsSuccessStatusCode
+                        ? null
+                        : _classifier.Classify(response, await ReadErrorBodyAsync(response, async, key.Secret, token).ConfigureAwait(false), model);
+                }
+                catch (Exception ex)
+                {
+                    response?.Dispose();
+                    response = null;
+                    (failure, error) = Caught(ex, key, cancellationToken);
+                }
+                finally
+                {
+                    RemoveKey(request);
+                }
+
+                Report(usage, lease, pinned, failure, model, key);
             }
 
-            var (response, failure, error) = attempted;
-            if (failure is null)
-            {
-                return response!;
-            }
-
-            bool again = attempt < _options.MaxAttempts && replayable && failure.ShouldRetryOnAnotherKey;
-            Log.AttemptFailed(_logger, attempt, lease.KeyId, lease.Mask, failure.ToString(), again ? "trying another key" : "giving up");
-            if (!again)
+            if (failure is null || !TryAgain(attempt, replayable, pinned is not null, failure, key))
             {
                 error?.Throw();
                 return response!;
             }
 
             last = response;
-            try
-            {
-                await BackoffAsync(failure, failure.NeedsBackoff ? ++backoffs : backoffs, async, cancellationToken).ConfigureAwait(false);
-            }
-            catch
-            {
-                last?.Dispose();
-                throw;
-            }
+            await BackoffAsync(failure, failure.NeedsBackoff ? ++backoffs : backoffs, last, async, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -147,30 +153,6 @@ public sealed partial class ApiKeyHandler : DelegatingHandler
         }
 
         return (model, replayable);
-    }
-
-    /// <summary>
-    /// Reports an attempt's outcome, outside the attempt's try (in the retry loop, which holds the lease for that one attempt,
-    /// not in a method of its own: one async state machine less on every request): a pool whose report throws (a backend's
-    /// error) neither loses a successful response nor turns into a second report.
-    /// </summary>
-    private void Report(KeyLease lease, KeyFailure? failure)
-    {
-        try
-        {
-            if (failure is null)
-            {
-                lease.Succeeded();
-            }
-            else
-            {
-                lease.Failed(failure);
-            }
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            Log.ReportFailed(_logger, lease.KeyId, lease.Mask, _pool.Redactor.Redact(ex.Message));
-        }
     }
 
     private static bool IsTransport(Exception ex) => ex is HttpRequestException or OperationCanceledException or IOException or TimeoutException;
@@ -246,7 +228,8 @@ public sealed partial class ApiKeyHandler : DelegatingHandler
         }
     }
 
-    private async ValueTask BackoffAsync(KeyFailure failure, int backoffs, bool async, CancellationToken cancellationToken)
+    /// <summary>Waits before the next attempt when <paramref name="failure"/> asks for it; <paramref name="last"/> (the response kept for the caller if no key is left) is disposed if the wait is cancelled.</summary>
+    private async ValueTask BackoffAsync(KeyFailure failure, int backoffs, HttpResponseMessage? last, bool async, CancellationToken cancellationToken)
     {
         if (!failure.NeedsBackoff || _options.BaseBackoff <= TimeSpan.Zero)
         {
@@ -257,14 +240,22 @@ public sealed partial class ApiKeyHandler : DelegatingHandler
         double wanted = Math.Max(exponential, failure.RetryAfter?.TotalMilliseconds ?? 0);
         double capped = Math.Min(wanted, _options.MaxBackoff.TotalMilliseconds);
         var delay = TimeSpan.FromMilliseconds(capped * (0.8 + (0.4 * _random.NextDouble())));
-        var wait = Task.Delay(delay, _time, cancellationToken);
-        if (async)
+        try
         {
-            await wait.ConfigureAwait(false);
+            var wait = Task.Delay(delay, _time, cancellationToken);
+            if (async)
+            {
+                await wait.ConfigureAwait(false);
+            }
+            else
+            {
+                wait.GetAwaiter().GetResult();
+            }
         }
-        else
+        catch
         {
-            wait.GetAwaiter().GetResult();
+            last?.Dispose();
+            throw;
         }
     }
 }
