@@ -9,7 +9,7 @@ public sealed partial class ApiKeyHandler
     /// on the request): the attempts' keys and failures are noted by <see cref="SendCoreAsync"/>, the response's body is
     /// tapped for token counts, and the record is finished when the body ends. Without either, nothing is measured.
     /// </summary>
-    private ValueTask<HttpResponseMessage> SendMeteredAsync(HttpRequestMessage request, bool async, CancellationToken cancellationToken)
+    private Task<HttpResponseMessage> SendMeteredAsync(HttpRequestMessage request, bool async, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var usage = UsageMeter.Start(request, _options.UsageSink, _time, _logger);
@@ -18,7 +18,7 @@ public sealed partial class ApiKeyHandler
         return usage is null ? SendCoreAsync(request, async, usage: null, cancellationToken) : SendMeteredAsync(request, async, usage, cancellationToken);
     }
 
-    private async ValueTask<HttpResponseMessage> SendMeteredAsync(HttpRequestMessage request, bool async, UsageMeter usage, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendMeteredAsync(HttpRequestMessage request, bool async, UsageMeter usage, CancellationToken cancellationToken)
     {
         HttpResponseMessage response;
         try

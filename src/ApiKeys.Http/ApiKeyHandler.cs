@@ -67,19 +67,20 @@ public sealed partial class ApiKeyHandler : DelegatingHandler
     {
         // With async: false every await below is on a completed task: this runs synchronously.
         var pending = SendMeteredAsync(request, async: false, cancellationToken);
-        return pending.IsCompleted ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
+        return pending.GetAwaiter().GetResult();
     }
 
     /// <inheritdoc />
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-        SendMeteredAsync(request, async: true, cancellationToken).AsTask();
+        SendMeteredAsync(request, async: true, cancellationToken);
 
     /// <summary>
     /// The retry loop: a key (a lease from the pool, or the request's <see cref="PinnedKey"/>), one attempt with it (the key
     /// in the header and out again, an error body read, masked and classified), its outcome reported; then another key, after
     /// a backoff, while the failure allows it and keys remain. The response returned is the first success or the last failure.
     /// </summary>
-    private async ValueTask<HttpResponseMessage> SendCoreAsync(HttpRequestMessage request, bool async, UsageMeter? usage, CancellationToken cancellationToken)
+    /// <remarks>A <see cref="Task"/>, not a <see cref="ValueTask"/>: <see cref="SendAsync"/> hands it on as it is, where a value task would be wrapped in one more task and one more continuation.</remarks>
+    private async Task<HttpResponseMessage> SendCoreAsync(HttpRequestMessage request, bool async, UsageMeter? usage, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var (model, replayable) = await PrepareAsync(request, async, cancellationToken).ConfigureAwait(false);
