@@ -50,7 +50,7 @@ internal sealed class ResponseStreamer(UpstreamClient upstream, TimeProvider tim
             var tokens = response.IsSuccessStatusCode && UsageScanner.CanScan(response.Content) ? new UsageScanner() : null;
             try
             {
-                await PumpAsync(http, body, context, timeouts, flushEach: length is null, tokens).ConfigureAwait(false);
+                await PumpAsync(http, body, context, timeouts, length, tokens).ConfigureAwait(false);
             }
             finally
             {
@@ -72,14 +72,14 @@ internal sealed class ResponseStreamer(UpstreamClient upstream, TimeProvider tim
         }
     }
 
-    private async Task PumpAsync(HttpContext http, Stream body, ForwardContext context, UpstreamTimeouts timeouts, bool flushEach, UsageScanner? tokens)
+    private async Task PumpAsync(HttpContext http, Stream body, ForwardContext context, UpstreamTimeouts timeouts, long? length, UsageScanner? tokens)
     {
         byte[] buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
         try
         {
             // The wait for each chunk starts when the previous one went out (CopyAsync started the first's): one timer
-            // change per chunk, not two for the first.
-            while (true)
+            // change per chunk, not two for the first; none after the last of a body of known length (nothing to wait for).
+            while (length is null || context.ResponseBytes < length)
             {
                 int read;
                 try
@@ -88,15 +88,8 @@ internal sealed class ResponseStreamer(UpstreamClient upstream, TimeProvider tim
                 }
                 catch (Exception e) when (!http.RequestAborted.IsCancellationRequested && e is IOException or HttpRequestException or OperationCanceledException)
                 {
-                    // After the first byte there is no retry: the stream ends where it stands, cleanly, and the log says why.
-                    context.Outcome = GatewayOutcome.StreamInterrupted;
-                    context.Failure = Pool.FailureKind.Transport;
-                    GatewayLog.StreamInterrupted(logger, context.Route.Name, context.ResponseBytes, timeouts.TimedOut ? "no data within the idle timeout" : e.GetType().Name);
-                    if (!flushEach)
+                    if (Interrupted(http, context, timeouts, e, cut: length is not null))
                     {
-                        // A body of announced length cannot end early and look whole: the client's connection is cut,
-                        // which its HTTP stack reports as an incomplete response.
-                        http.Abort();
                         return;
                     }
 
@@ -111,14 +104,17 @@ internal sealed class ResponseStreamer(UpstreamClient upstream, TimeProvider tim
                 context.TimeToFirstByte ??= time.GetElapsedTime(context.StartTimestamp);
                 tokens?.Write(buffer.AsSpan(0, read));
                 await http.Response.Body.WriteAsync(buffer.AsMemory(0, read), http.RequestAborted).ConfigureAwait(false);
-                if (flushEach)
+                if (length is null)
                 {
-                    // Kestrel sends each write at once too; the flush says so for any server.
+                    // A stream: Kestrel sends each write at once too; the flush says so for any server.
                     await http.Response.Body.FlushAsync(http.RequestAborted).ConfigureAwait(false);
                 }
 
                 context.ResponseBytes += read;
-                timeouts.StartIdle();
+                if (length is null || context.ResponseBytes < length)
+                {
+                    timeouts.StartIdle();
+                }
             }
 
             if (!http.Response.HasStarted)
@@ -131,6 +127,24 @@ internal sealed class ResponseStreamer(UpstreamClient upstream, TimeProvider tim
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>
+    /// The upstream's body failed after the first byte: there is no retry, the stream ends where it stands, cleanly, and the
+    /// log says why. A body of announced length cannot end early and look whole: the client's connection is <paramref name="cut"/>
+    /// (its HTTP stack reports an incomplete response). True when it was.
+    /// </summary>
+    private bool Interrupted(HttpContext http, ForwardContext context, UpstreamTimeouts timeouts, Exception e, bool cut)
+    {
+        context.Outcome = GatewayOutcome.StreamInterrupted;
+        context.Failure = Pool.FailureKind.Transport;
+        GatewayLog.StreamInterrupted(logger, context.Route.Name, context.ResponseBytes, timeouts.TimedOut ? "no data within the idle timeout" : e.GetType().Name);
+        if (cut)
+        {
+            http.Abort();
+        }
+
+        return cut;
     }
 
     /// <summary>Names the failure's kind in a header (the handler already masked every key in the body).</summary>
