@@ -24,8 +24,8 @@ internal sealed class GatewayMetrics : IDisposable
 
     private readonly Meter _meter = new(MeterName, "1.0");
     private readonly ConcurrentDictionary<string, byte> _models = new(StringComparer.Ordinal);
-    private readonly LocalCounts<(string Route, string Model, int Status, string Kind), Count> _requests = new();
-    private readonly LocalCounts<(string Model, string Token), TokenCounts> _tokens = new();
+    private readonly LocalCounts<RequestLabels, Count> _requests = new();
+    private readonly LocalCounts<TokenLabels, TokenCounts> _tokens = new();
     private readonly Counter<long> _retries;
     private readonly Histogram<double> _duration;
     private readonly Histogram<double> _ttfb;
@@ -56,7 +56,7 @@ internal sealed class GatewayMetrics : IDisposable
     {
         string model = Model(record.Model);
         string route = record.Route ?? "";
-        Interlocked.Increment(ref _requests.For((route, model, record.Status, record.Outcome)).Value);
+        Interlocked.Increment(ref _requests.For(new RequestLabels(route, model, record.Status, record.Outcome)).Value);
         if (record.Retries > 0)
         {
             _retries.Add(record.Retries, new KeyValuePair<string, object?>("route", route), new KeyValuePair<string, object?>("model", model));
@@ -70,7 +70,7 @@ internal sealed class GatewayMetrics : IDisposable
 
         if (record.InputTokens is > 0 || record.OutputTokens is > 0 || record.CachedTokens is > 0 || record.ThinkingTokens is > 0)
         {
-            var tokens = _tokens.For((model, record.TokenName ?? ""));
+            var tokens = _tokens.For(new TokenLabels(model, record.TokenName ?? ""));
             Add(ref tokens.Input, record.InputTokens);
             Add(ref tokens.Output, record.OutputTokens);
             Add(ref tokens.Cached, record.CachedTokens);
@@ -121,7 +121,7 @@ internal sealed class GatewayMetrics : IDisposable
         return result;
     }
 
-    private static void Observe(List<Measurement<long>> result, (string Model, string Token) key, string type, long count)
+    private static void Observe(List<Measurement<long>> result, TokenLabels key, string type, long count)
     {
         // A type never counted for these labels has no series, as with a counter that was never added to.
         if (count > 0)

@@ -37,3 +37,12 @@ internal sealed class TokenCounts
     public long Cached;
     public long Thinking;
 }
+
+/// <summary>
+/// The labels of a request count. A struct of strings, not a tuple: the dictionary's code is its own, not the shared generic
+/// code that looks each comparer up at run time (a third of a lookup's cost, every request).
+/// </summary>
+internal readonly record struct RequestLabels(string Route, string Model, int Status, string Kind);
+
+/// <summary>The labels of a token count.</summary>
+internal readonly record struct TokenLabels(string Model, string Token);
