@@ -95,8 +95,22 @@ internal sealed class Forwarder
         string? owner = await _resources.OwnerAsync(context.Route, bytes, http.RequestAborted).ConfigureAwait(false);
         using var request = UpstreamRequest.Create(http.Request, _addresses, context.Route, bytes, context);
         using var timeouts = new UpstreamTimeouts(_options.ResponseHeadersTimeout, _options.StreamIdleTimeout, _time, http.RequestAborted);
-        using var response = await SendAsync(http, context, request, owner, timeouts).ConfigureAwait(false);
-        if (response is not null)
+        HttpResponseMessage response;
+        try
+        {
+            // The upstream's response headers, after the handler's retries (with the owner's key alone when the request
+            // names a resource that key created). Here, not in a method of its own: one async state machine fewer.
+            timeouts.StartHeaders();
+            Pin(request, owner);
+            response = await _upstream.SendAsync(context.Route.Flavor, request, timeouts.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsSendFailure(http, timeouts, e))
+        {
+            await Reject(http, context, SendError(context, e)).ConfigureAwait(false);
+            return;
+        }
+
+        using (response)
         {
             await _resources.RecordAsync(http, response, context).ConfigureAwait(false);
             await _streamer.CopyAsync(http, response, context, timeouts).ConfigureAwait(false);
@@ -148,37 +162,27 @@ internal sealed class Forwarder
     }
 
     /// <summary>
-    /// The upstream's response headers (after the handler's retries; with the <paramref name="owner"/> key alone when the
-    /// request names a resource that key created), or null after answering with the gateway's own error.
+    /// Whether sending failed in a way the gateway answers itself: no key can serve (429 / 503), no response headers in
+    /// time (504), the upstream unreachable (502). The client going away is not one: nobody is left to answer.
     /// </summary>
-    private async ValueTask<HttpResponseMessage?> SendAsync(HttpContext http, ForwardContext context, HttpRequestMessage request, string? owner, UpstreamTimeouts timeouts)
+    private static bool IsSendFailure(HttpContext http, UpstreamTimeouts timeouts, Exception e) =>
+        e is NoAvailableKeyException
+        || (!http.RequestAborted.IsCancellationRequested && ((e is OperationCanceledException && timeouts.TimedOut) || e is HttpRequestException or IOException));
+
+    /// <summary>The gateway's answer to a failure <see cref="IsSendFailure"/> accepted.</summary>
+    private GatewayError SendError(ForwardContext context, Exception e)
     {
-        GatewayError error;
-        try
+        if (e is NoAvailableKeyException none)
         {
-            timeouts.StartHeaders();
-            Pin(request, owner);
-            return await _upstream.SendAsync(context.Route.Flavor, request, timeouts.Token).ConfigureAwait(false);
-        }
-        catch (NoAvailableKeyException e)
-        {
-            error = e.Reason is NoKeyReason.AllDisabled or NoKeyReason.Empty
-                ? GatewayError.NoUsableKey(e.Message)
-                : GatewayError.NoKey(e.Message, e.RetryAfter ?? TimeSpan.FromSeconds(1));
-        }
-        catch (OperationCanceledException) when (timeouts.TimedOut && !http.RequestAborted.IsCancellationRequested)
-        {
-            context.Failure = FailureKind.Transport;
-            error = GatewayError.UpstreamTimeout(_options.ResponseHeadersTimeout);
-        }
-        catch (Exception e) when (!http.RequestAborted.IsCancellationRequested && e is HttpRequestException or IOException)
-        {
-            context.Failure = FailureKind.Transport;
-            error = GatewayError.UpstreamUnreachable(_backend.Pool.Redactor.Redact(e.Message));
+            return none.Reason is NoKeyReason.AllDisabled or NoKeyReason.Empty
+                ? GatewayError.NoUsableKey(none.Message)
+                : GatewayError.NoKey(none.Message, none.RetryAfter ?? TimeSpan.FromSeconds(1));
         }
 
-        await Reject(http, context, error).ConfigureAwait(false);
-        return null;
+        context.Failure = FailureKind.Transport;
+        return e is OperationCanceledException
+            ? GatewayError.UpstreamTimeout(_options.ResponseHeadersTimeout)
+            : GatewayError.UpstreamUnreachable(_backend.Pool.Redactor.Redact(e.Message));
     }
 
     /// <summary>
