@@ -42,14 +42,15 @@ internal sealed class TokenMatcher
 
     public ClientToken? Find(string presented)
     {
-        if (_hasher is null || _tokens.Length == 0 || !ClientTokenFormat.IsToken(presented))
-        {
-            return null;
-        }
-
+        // A remembered token was well-formed when it matched: its shape is not checked again.
         if (_found.TryGetValue(presented, out var remembered))
         {
             return remembered;
+        }
+
+        if (_hasher is null || _tokens.Length == 0 || !ClientTokenFormat.IsToken(presented))
+        {
+            return null;
         }
 
         Span<byte> hash = stackalloc byte[TokenHasher.HashBytes];
