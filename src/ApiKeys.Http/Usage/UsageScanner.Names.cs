@@ -50,20 +50,21 @@ public sealed partial class UsageScanner
         }
     }
 
-    private static Name Match(ReadOnlySpan<byte> key) => key switch
+    /// <summary>The name a key's bytes spell, if any; by length first, so most keys cost one comparison or none.</summary>
+    private static Name Match(ReadOnlySpan<byte> key) => key.Length switch
     {
-        _ when key.SequenceEqual("usageMetadata"u8) => Name.UsageMetadata,
-        _ when key.SequenceEqual("usage"u8) => Name.Usage,
-        _ when key.SequenceEqual("promptTokenCount"u8) => Name.PromptTokenCount,
-        _ when key.SequenceEqual("candidatesTokenCount"u8) => Name.CandidatesTokenCount,
-        _ when key.SequenceEqual("cachedContentTokenCount"u8) => Name.CachedContentTokenCount,
-        _ when key.SequenceEqual("thoughtsTokenCount"u8) => Name.ThoughtsTokenCount,
-        _ when key.SequenceEqual("prompt_tokens"u8) => Name.PromptTokens,
-        _ when key.SequenceEqual("completion_tokens"u8) => Name.CompletionTokens,
-        _ when key.SequenceEqual("prompt_tokens_details"u8) => Name.PromptTokensDetails,
-        _ when key.SequenceEqual("completion_tokens_details"u8) => Name.CompletionTokensDetails,
-        _ when key.SequenceEqual("cached_tokens"u8) => Name.CachedTokens,
-        _ when key.SequenceEqual("reasoning_tokens"u8) => Name.ReasoningTokens,
+        5 when key.SequenceEqual("usage"u8) => Name.Usage,
+        13 when key.SequenceEqual("usageMetadata"u8) => Name.UsageMetadata,
+        13 when key.SequenceEqual("prompt_tokens"u8) => Name.PromptTokens,
+        13 when key.SequenceEqual("cached_tokens"u8) => Name.CachedTokens,
+        16 when key.SequenceEqual("promptTokenCount"u8) => Name.PromptTokenCount,
+        16 when key.SequenceEqual("reasoning_tokens"u8) => Name.ReasoningTokens,
+        17 when key.SequenceEqual("completion_tokens"u8) => Name.CompletionTokens,
+        18 when key.SequenceEqual("thoughtsTokenCount"u8) => Name.ThoughtsTokenCount,
+        20 when key.SequenceEqual("candidatesTokenCount"u8) => Name.CandidatesTokenCount,
+        21 when key.SequenceEqual("prompt_tokens_details"u8) => Name.PromptTokensDetails,
+        23 when key.SequenceEqual("cachedContentTokenCount"u8) => Name.CachedContentTokenCount,
+        25 when key.SequenceEqual("completion_tokens_details"u8) => Name.CompletionTokensDetails,
         _ => Name.Other,
     };
 }

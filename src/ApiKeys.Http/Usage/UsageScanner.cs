@@ -5,19 +5,19 @@ namespace ApiKeys.Http.Usage;
 /// <c>usageMetadata</c> and OpenAI's <c>usage</c> objects at the top level of each JSON object of the body (one object, a
 /// JSON array of them, or server-sent events <c>data: {...}</c>). Each usage object found replaces the counts of the
 /// previous one, so a stream yields its last chunk's counts (Gemini's are cumulative; OpenAI sends them in the final chunk).
-/// Strings are skipped without being kept. Not thread-safe: one scanner per response.
+/// Strings are skipped without being kept, and so is every value nested deeper than the fields it reads (all of
+/// <c>candidates</c>): there only the brackets outside strings are followed, 64 bytes at a time from vector compares. Not
+/// thread-safe: one scanner per response.
 /// </summary>
 /// <remarks>It reads structure, not validity: a body that is not JSON yields no counts.</remarks>
 public sealed partial class UsageScanner
 {
+    /// <summary>The longest name known is 25 bytes: a longer key is no name, and is not kept.</summary>
     private const int MaxKey = 32;
 
-    private static readonly System.Buffers.SearchValues<byte> Whitespace = System.Buffers.SearchValues.Create(" \n\r\t"u8);
-    private const int MaxDepth = 63;
-
-    private readonly byte[] _key = new byte[MaxKey];
+    // The key being read when it spans chunks (or holds an escape: then longer than MaxKey, so no name).
+    private KeyBytes _key;
     private int _keyLength;
-    private ulong _arrays;
     private int _depth;
     private bool _inString;
     private bool _escape;
@@ -83,209 +83,52 @@ public sealed partial class UsageScanner
         int i = 0;
         while (i < bytes.Length)
         {
-            if (_inString && !_captureKey && !_escape)
+            // Each step reads up to where the mode changes (a value opens or closes, a string ends) or the chunk ends.
+            if (_depth > ReadDepth)
             {
-                // The bulk of a body is string content: jump to its end (vectorized).
-                int end = bytes[i..].IndexOfAny((byte)'"', (byte)'\\');
-                if (end < 0)
+                // A nested value follows its own strings.
+                i = SkipNested(bytes, i);
+            }
+            else if (_inString)
+            {
+                i = InString(bytes, i);
+            }
+            else if (_depth == 0)
+            {
+                // Outside any object: "data: " prefixes, newlines, a wrapping array and its commas are not ours.
+                int open = bytes[i..].IndexOf((byte)'{');
+                if (open < 0)
                 {
                     return;
                 }
 
-                i += end;
-            }
-            else if (bytes[i] is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t' && !_inString && !_inNumber)
-            {
-                // Gemini's answers are pretty-printed: between tokens, runs of indentation mean nothing here (vectorized).
-                int next = bytes[i..].IndexOfAnyExcept(Whitespace);
-                if (next < 0)
-                {
-                    return;
-                }
-
-                i += next;
-                continue;
-            }
-
-            Step(bytes[i]);
-            i++;
-        }
-    }
-
-    private void Step(byte b)
-    {
-        if (_inString)
-        {
-            InString(b);
-            return;
-        }
-
-        if (_inNumber)
-        {
-            if (b is >= (byte)'0' and <= (byte)'9')
-            {
-                _number = _number < long.MaxValue / 10 ? (_number * 10) + (b - '0') : long.MaxValue;
-                return;
-            }
-
-            _inNumber = false;
-            Assign(_numberName, _number);
-        }
-
-        if (_depth == 0)
-        {
-            // Outside any object: "data: " prefixes, newlines, a wrapping array and its commas are not ours.
-            if (b == '{')
-            {
+                i += open + 1;
                 Open(isArray: false);
             }
-
-            return;
-        }
-
-        Structure(b);
-    }
-
-    /// <summary>A byte inside an object or array, outside strings and numbers: what it opens, closes or separates.</summary>
-    private void Structure(byte b)
-    {
-        switch (b)
-        {
-            case (byte)'"':
-                _inString = true;
-                _captureKey = _expectKey && _depth <= 3 && (_depth == 1 || _section != Section.None);
-                _keyLength = 0;
-                break;
-            case (byte)'{':
-                Open(isArray: false);
-                break;
-            case (byte)'[':
-                Open(isArray: true);
-                break;
-            case (byte)'}' or (byte)']':
-                Close();
-                break;
-            case (byte)',':
-                _expectKey = !IsArray(_depth);
-                _name = Name.Other;
-                break;
-            case (byte)':':
-                _expectKey = false;
-                break;
-            case >= (byte)'0' and <= (byte)'9':
-                if (_name != Name.Other && _depth == SectionDepth)
-                {
-                    _inNumber = true;
-                    _numberName = _name;
-                    _number = b - '0';
-                }
-
-                _name = Name.Other;
-                break;
-            default:
-                break;
-        }
-    }
-
-    private void InString(byte b)
-    {
-        if (_escape)
-        {
-            _escape = false;
-            _keyLength = MaxKey + 1;
-            return;
-        }
-
-        if (b == '\\')
-        {
-            _escape = true;
-            return;
-        }
-
-        if (b == '"')
-        {
-            _inString = false;
-            if (_captureKey)
+            else
             {
-                _captureKey = false;
-                _name = _keyLength <= MaxKey ? Match(_key.AsSpan(0, _keyLength)) : Name.Other;
+                i = ReadFields(bytes, i);
             }
-            else if (!_expectKey)
-            {
-                _name = Name.Other;
-            }
-
-            return;
-        }
-
-        if (_captureKey)
-        {
-            if (_keyLength < MaxKey)
-            {
-                _key[_keyLength] = b;
-            }
-
-            _keyLength++;
         }
     }
 
-    private void Open(bool isArray)
+    /// <summary>
+    /// The depth whose keys and values are read: the top of each object (1), else the open usage object's own fields (2,
+    /// or 3 in OpenAI's details). A value nested deeper cannot change the counts, nor any state once it is closed.
+    /// </summary>
+    private int ReadDepth => _section switch
     {
-        var name = _name;
-        _name = Name.Other;
-        _depth++;
-        if (_depth <= MaxDepth)
-        {
-            _arrays = isArray ? _arrays | (1UL << _depth) : _arrays & ~(1UL << _depth);
-        }
-
-        _expectKey = !isArray;
-        if (isArray || _depth > 3)
-        {
-            return;
-        }
-
-        if (_depth == 2 && _section == Section.None && name is Name.UsageMetadata or Name.Usage)
-        {
-            _section = name == Name.UsageMetadata ? Section.Gemini : Section.OpenAi;
-            _current = default;
-        }
-        else if (_depth == 3 && _section == Section.OpenAi && name is Name.PromptTokensDetails or Name.CompletionTokensDetails)
-        {
-            _section = name == Name.PromptTokensDetails ? Section.PromptDetails : Section.CompletionDetails;
-        }
-    }
-
-    private void Close()
-    {
-        if (_depth == 3 && _section is Section.PromptDetails or Section.CompletionDetails)
-        {
-            _section = Section.OpenAi;
-        }
-        else if (_depth == 2 && _section != Section.None)
-        {
-            _section = Section.None;
-            Found = true;
-            Input = _current.Input;
-            Output = _current.Output;
-            Cached = _current.Cached;
-            Thinking = _current.Thinking;
-        }
-
-        _depth--;
-        _name = Name.Other;
-        _expectKey = false;
-    }
-
-    /// <summary>The depth of the current section's own fields (0: none).</summary>
-    private int SectionDepth => _section switch
-    {
+        Section.None => 1,
         Section.Gemini or Section.OpenAi => 2,
-        Section.PromptDetails or Section.CompletionDetails => 3,
-        _ => 0,
+        _ => 3,
     };
 
-    private bool IsArray(int depth) => depth <= MaxDepth && (_arrays & (1UL << depth)) != 0;
+    /// <summary>A key's bytes, inside the scanner: no second allocation per response.</summary>
+    [System.Runtime.CompilerServices.InlineArray(MaxKey)]
+    private struct KeyBytes
+    {
+        private byte _first;
+    }
 
     private struct Counts
     {

@@ -3,7 +3,7 @@ using ApiKeys.Http.Usage;
 
 namespace ApiKeys.Http.Tests.Usage;
 
-public sealed class UsageScannerTests
+public sealed partial class UsageScannerTests
 {
     private const string GeminiStream =
         "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"a\"}]}}],\"usageMetadata\":{\"promptTokenCount\":7,\"totalTokenCount\":7}}\r\n\r\n"
@@ -15,6 +15,11 @@ public sealed class UsageScannerTests
         "data: {\"id\":\"c\",\"choices\":[{\"delta\":{\"content\":\"Hi\"}}],\"usage\":null}\n\n"
         + "data: {\"id\":\"c\",\"choices\":[],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":8,\"total_tokens\":13,\"prompt_tokens_details\":{\"cached_tokens\":3},"
         + "\"completion_tokens_details\":{\"reasoning_tokens\":4}}}\n\ndata: [DONE]\n\n";
+
+    // As Gemini sends a generateContent answer: indented, a number right before a newline, a quoted "usageMetadata" in text.
+    private const string GeminiPretty = "{\n  \"candidates\": [\n    {\n      \"content\": {\n        \"parts\": [\n          {\n            \"text\": \"say \\\"usageMetadata\\\": 1\"\n          }\n        ],\n"
+        + "        \"role\": \"model\"\n      },\n      \"index\": 0\n    }\n  ],\n  \"usageMetadata\": {\n    \"promptTokenCount\": 12,\n    \"candidatesTokenCount\": 34\n,"
+        + "\t\"cachedContentTokenCount\" :\r\n 5 ,\n    \"thoughtsTokenCount\": 6\n  },\n  \"modelVersion\": \"gemini-2.5-flash\"\n}\n";
 
     [Fact]
     public void Write_GeminiStream_KeepsTheLastChunksCounts()
@@ -31,53 +36,6 @@ public sealed class UsageScannerTests
         var scanner = Scan(OpenAiStream);
 
         Assert.Equal((5L, 8L, 3L, 4L), (scanner.Input, scanner.Output, scanner.Cached, scanner.Thinking));
-    }
-
-    [Fact]
-    public void Write_EverySplitPoint_SameCounts()
-    {
-        byte[] bytes = Encoding.UTF8.GetBytes(GeminiStream + OpenAiStream);
-
-        for (int split = 0; split <= bytes.Length; split++)
-        {
-            var scanner = new UsageScanner();
-            scanner.Write(bytes.AsSpan(0, split));
-            scanner.Write(bytes.AsSpan(split));
-
-            Assert.Equal((5L, 8L, 3L, 4L), (scanner.Input, scanner.Output, scanner.Cached, scanner.Thinking));
-        }
-    }
-
-    [Fact]
-    public void Write_PrettyPrintedAnswer_SameCountsAtEverySplitPoint()
-    {
-        // As Gemini sends a generateContent answer: indented, a number right before a newline, a quoted "usageMetadata" in text.
-        const string Pretty = "{\n  \"candidates\": [\n    {\n      \"content\": {\n        \"parts\": [\n          {\n            \"text\": \"say \\\"usageMetadata\\\": 1\"\n          }\n        ],\n"
-            + "        \"role\": \"model\"\n      },\n      \"index\": 0\n    }\n  ],\n  \"usageMetadata\": {\n    \"promptTokenCount\": 12,\n    \"candidatesTokenCount\": 34\n,"
-            + "\t\"cachedContentTokenCount\" :\r\n 5 ,\n    \"thoughtsTokenCount\": 6\n  },\n  \"modelVersion\": \"gemini-2.5-flash\"\n}\n";
-        byte[] bytes = Encoding.UTF8.GetBytes(Pretty);
-
-        for (int split = 0; split <= bytes.Length; split++)
-        {
-            var scanner = new UsageScanner();
-            scanner.Write(bytes.AsSpan(0, split));
-            scanner.Write(bytes.AsSpan(split));
-
-            Assert.Equal((12L, 34L, 5L, 6L), (scanner.Input, scanner.Output, scanner.Cached, scanner.Thinking));
-        }
-    }
-
-    [Fact]
-    public void Write_OneByteAtATime_SameCounts()
-    {
-        var scanner = new UsageScanner();
-
-        foreach (byte b in Encoding.UTF8.GetBytes(GeminiStream))
-        {
-            scanner.Write([b]);
-        }
-
-        Assert.Equal((7L, 9L, 1L, 2L), (scanner.Input, scanner.Output, scanner.Cached, scanner.Thinking));
     }
 
     [Theory]
