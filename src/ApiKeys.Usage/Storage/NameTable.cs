@@ -5,14 +5,27 @@ namespace ApiKeys.Usage.Storage;
 /// <summary>The small integers that stand for dimension values (key ids, models, token names, routes, outcomes) in the file; 0 is "". Not thread-safe.</summary>
 internal sealed class NameTable(SqliteConnection connection)
 {
+    private const int Recent = 32;
+
     private readonly Dictionary<string, long> _ids = new(StringComparer.Ordinal) { [""] = 0 };
     private readonly Dictionary<long, string> _names = new() { [0] = "" };
+
+    // The last names looked up, by the string object itself: a request's route, model, token and outcome are the same few
+    // string objects row after row, and comparing references skips hashing the text (five names a logged request).
+    private readonly (string? Name, long Id)[] _recent = new (string?, long)[Recent];
 
     /// <summary>The id of <paramref name="name"/>, added to the file when new (inside the writer's transaction).</summary>
     public long IdOf(string name, SqliteTransaction transaction)
     {
+        ref var recent = ref _recent[System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(name) & (Recent - 1)];
+        if (ReferenceEquals(recent.Name, name))
+        {
+            return recent.Id;
+        }
+
         if (_ids.TryGetValue(name, out long id))
         {
+            recent = (name, id);
             return id;
         }
 
@@ -71,6 +84,7 @@ internal sealed class NameTable(SqliteConnection connection)
     /// <summary>Forgets the cache (after a failed transaction, whose new names were rolled back).</summary>
     public void Reset()
     {
+        Array.Clear(_recent);
         _ids.Clear();
         _names.Clear();
         _ids[""] = 0;

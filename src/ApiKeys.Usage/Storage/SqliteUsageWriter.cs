@@ -135,7 +135,8 @@ internal sealed class SqliteUsageWriter : IDisposable
         }
     }
 
-    private void Mark((Dimension, long, long) entry, long segment) => _blocks[entry] = _blocks.GetValueOrDefault(entry) | segment;
+    private void Mark((Dimension, long, long) entry, long segment) =>
+        System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_blocks, entry, out _) |= segment;
 
     private long LastId(SqliteTransaction transaction) =>
         Math.Max(_database.Meta(LastIdName, transaction) ?? 0, UsageDatabase.Scalar(_database.Connection, transaction, "SELECT max(id) FROM requests") ?? 0);
