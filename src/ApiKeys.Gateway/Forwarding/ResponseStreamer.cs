@@ -42,8 +42,13 @@ internal sealed class ResponseStreamer(UpstreamClient upstream, TimeProvider tim
         }
 
         http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-        timeouts.StartIdle();
-        var body = await response.Content.ReadAsStreamAsync(timeouts.Token).ConfigureAwait(false);
+        var opening = response.Content.ReadAsStreamAsync(timeouts.Token);
+        if (!opening.IsCompleted)
+        {
+            timeouts.StartIdle();
+        }
+
+        var body = await opening.ConfigureAwait(false);
         await using (body.ConfigureAwait(false))
         {
             // The token counts are read from a success's body as it goes by, in the same loop (one pass, nothing kept).
@@ -77,14 +82,15 @@ internal sealed class ResponseStreamer(UpstreamClient upstream, TimeProvider tim
         byte[] buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
         try
         {
-            // The wait for each chunk starts when the previous one went out (CopyAsync started the first's): one timer
-            // change per chunk, not two for the first; none after the last of a body of known length (nothing to wait for).
+            // The idle timeout runs while a read waits: it is set when a read does not complete at once (a chunk not here
+            // yet); one that does (a short answer, read with its headers) only pushes the timer back when it nears its end.
+            // None after the last byte of a body of known length (nothing to wait for).
             while (length is null || context.ResponseBytes < length)
             {
                 int read;
                 try
                 {
-                    read = await body.ReadAsync(buffer, timeouts.Token).ConfigureAwait(false);
+                    read = await ReadAsync(body, buffer, timeouts).ConfigureAwait(false);
                 }
                 catch (Exception e) when (!http.RequestAborted.IsCancellationRequested && e is IOException or HttpRequestException or OperationCanceledException)
                 {
@@ -111,10 +117,6 @@ internal sealed class ResponseStreamer(UpstreamClient upstream, TimeProvider tim
                 }
 
                 context.ResponseBytes += read;
-                if (length is null || context.ResponseBytes < length)
-                {
-                    timeouts.StartIdle();
-                }
             }
 
             if (!http.Response.HasStarted)
@@ -127,6 +129,22 @@ internal sealed class ResponseStreamer(UpstreamClient upstream, TimeProvider tim
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>Starts a read of the next chunk, the idle timer running while it waits.</summary>
+    private static ValueTask<int> ReadAsync(Stream body, byte[] buffer, UpstreamTimeouts timeouts)
+    {
+        var reading = body.ReadAsync(buffer, timeouts.Token);
+        if (reading.IsCompleted)
+        {
+            timeouts.Progressed();
+        }
+        else
+        {
+            timeouts.StartIdle();
+        }
+
+        return reading;
     }
 
     /// <summary>
