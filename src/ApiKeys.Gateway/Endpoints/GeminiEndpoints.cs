@@ -75,12 +75,13 @@ internal static class GeminiEndpoints
             }
 
             int colon = target.LastIndexOf(':');
-            if (colon <= 0 || !Methods.Contains(target[(colon + 1)..]))
+            string method = colon > 0 ? target[(colon + 1)..] : "";
+            if (!Methods.Contains(method))
             {
                 return null;
             }
 
-            string model = target[..colon], method = target[(colon + 1)..];
+            string model = target[..colon];
             bool keep = model.Length <= MaxModelLength && !model.AsSpan().ContainsAnyExcept(ModelCharacters);
             route = new ForwardRoute(method, RouteFlavor.Gemini, $"{version}/models/{Escape(model)}:{method}", model) { Reused = keep };
             if (!keep)

@@ -16,7 +16,7 @@ internal sealed class LineBatcher : IDisposable
     /// <summary>The bytes that may wait to be written before a new line waits for the writer.</summary>
     public const int MaxPendingBytes = 4 * 1024 * 1024;
 
-    private static readonly byte[] NewLine = [(byte)'\n'];
+    private const byte NewLine = (byte)'\n';
 
     private readonly Stream _output;
     private readonly TimeSpan _interval;
@@ -55,14 +55,14 @@ internal sealed class LineBatcher : IDisposable
             }
 
             first = _length == 0;
-            Reserve(Encoding.UTF8.GetMaxByteCount(line.Length) + NewLine.Length);
+            Reserve(Encoding.UTF8.GetMaxByteCount(line.Length) + 1);
             foreach (var chunk in line.GetChunks())
             {
                 _length += _encoder.GetBytes(chunk.Span, _pending.AsSpan(_length), flush: false);
             }
 
             _length += _encoder.GetBytes(ReadOnlySpan<char>.Empty, _pending.AsSpan(_length), flush: true);
-            _pending[_length++] = NewLine[0];
+            _pending[_length++] = NewLine;
         }
 
         if (first)
