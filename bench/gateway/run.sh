@@ -11,7 +11,7 @@
 #   whether any key or token reached the gateway's log. The gateway is measured twice: as the NativeAOT binary
 #   (artifacts/apikeys serve) and on the JIT (dotnet ApiKeys.Gateway.dll, what `dotnet run` starts); beside them, the
 #   floor of the stack: bench/gateway/BareProxy (Kestrel and SocketsHttpHandler, NativeAOT, none of the gateway's work).
-#   Then requests/s at 64 connections once more, nginx, the bare proxy and the gateway taking turns for several rounds:
+#   Then requests/s at 64 connections once more, nginx, the bare proxy and both gateways taking turns for several rounds:
 #   the report's ratio to nginx is the median of the rounds' ratios (neighbours in time on a shared, noisy machine).
 # Prints a table and writes bench/gateway/results-<date>.md (results-<date>-<HHMM>.md when that exists). Every process it starts is stopped by PID on exit; ports are
 # free ones; secrets go through 0600 files, never argv. --quick: short runs (a smoke test, not figures). --keep: keep the
@@ -31,9 +31,9 @@ for arg in "$@"; do
   esac
 done
 if [[ $QUICK == 1 ]]; then
-  DURATION=3; WARMUP=1; STREAMS=2; CHUNKS=10; ROUNDS=2; ROUND_SECONDS=2
+  DURATION=3; WARMUP=1; JIT_WARMUP=2; STREAMS=2; CHUNKS=10; ROUNDS=2; ROUND_SECONDS=2
 else
-  DURATION=15; WARMUP=5; STREAMS=5; CHUNKS=20; ROUNDS=7; ROUND_SECONDS=5
+  DURATION=15; WARMUP=5; JIT_WARMUP=30; STREAMS=5; CHUNKS=20; ROUNDS=9; ROUND_SECONDS=5
 fi
 GAP_MS=50
 LOAD_CPU=0
@@ -134,13 +134,15 @@ rss_kb() {
 new_key() { python3 -c 'import secrets, string; a = string.ascii_letters + string.digits + "-_"; print("AIzaSy" + "".join(secrets.choice(a) for _ in range(33)))'; }
 for _ in 1 2 3 4; do new_key; done >"$RUN/keys.txt"
 new_key >"$RUN/failing-key.txt"
-mkdir -p "$RUN/store" "$RUN/store-failover"
+mkdir -p "$RUN/store" "$RUN/store-failover" "$RUN/store-jit"
 apikeys() { dotnet "$CLI_DLL" "$@"; }
 APIKEYS_DIR="$RUN/store" apikeys add --stdin <"$RUN/keys.txt" >/dev/null
 APIKEYS_DIR="$RUN/store" apikeys token create --name bench >"$RUN/token.txt" 2>/dev/null
 # The failover store: the key that answers 429 first, then one that works.
 { cat "$RUN/failing-key.txt"; head -1 "$RUN/keys.txt"; } | APIKEYS_DIR="$RUN/store-failover" apikeys add --stdin >/dev/null
 cp "$RUN/store/gateway_tokens.json" "$RUN/store/gateway_tokens.key" "$RUN/store-failover/"
+# The JIT gateway of the alternated rounds runs beside the NativeAOT one: a store of its own (same keys and token).
+cp -r "$RUN/store/." "$RUN/store-jit/"
 cat "$RUN/keys.txt" "$RUN/failing-key.txt" "$RUN/token.txt" >"$RUN/secrets.txt"
 
 # --- the processes under test ---------------------------------------------------------------------------------------
@@ -264,10 +266,12 @@ URL[gateway_jit]="$GATEWAY_URL"
 measure gateway_jit "$GATEWAY_PID"
 stop "$GATEWAY_PID"
 
-# --- requests/s at 64 connections again, nginx / bare / gateway alternated round by round ----------------------------
-# One run each above can fall on a quiet or a busy second of a shared machine; here the three take turns, ROUNDS times,
+# --- requests/s at 64 connections again, nginx / bare / gateway (NativeAOT) / gateway (JIT) alternated round by round --
+# One run each above can fall on a quiet or a busy second of a shared machine; here the four take turns, ROUNDS times,
 # so that each round's ratios compare neighbours in time (the report gives the median of the rounds' ratios). The bare
-# proxy and the gateway both stay up on core 1, idle while the other is measured.
+# proxy and both gateways stay up on core 1, idle while another is measured. The JIT gateway is warmed longer: on one CPU
+# the runtime waits ten times longer before it recompiles hot code (docs/gateway.md), and what is measured here is the
+# steady state of a gateway that has served traffic for a while, dynamic PGO included.
 echo "measuring $ROUNDS alternated rounds at 64 connections..."
 taskset -c $PROXY_CPU "$BARE_BIN" --upstream "http://127.0.0.1:$UPSTREAM_PORT" --urls "http://127.0.0.1:$BARE_PORT" >"$RUN/bare-rounds.log" 2>&1 &
 BARE_PID=$!
@@ -275,14 +279,20 @@ PIDS+=("$BARE_PID")
 wait_for "$RUN/bare-rounds.log" "bare proxy listening on"
 start_gateway "$RUN/store" "$RUN/gateway-rounds.log"
 URL[gateway]="$GATEWAY_URL"
+AOT_PID=$GATEWAY_PID
+start_gateway "$RUN/store-jit" "$RUN/gateway-jit-rounds.log" jit
+URL[gateway_jit]="$GATEWAY_URL"
+JIT_PID=$GATEWAY_PID
 wrk_run warmup gateway 16 "$WARMUP" >/dev/null
 wrk_run warmup bare 16 "$WARMUP" >/dev/null
+wrk_run warmup gateway_jit 16 "$JIT_WARMUP" >/dev/null
 for _ in $(seq "$ROUNDS"); do
-  for target in nginx bare gateway; do
+  for target in nginx bare gateway gateway_jit; do
     wrk_run "$target.round" "$target" 64 "$ROUND_SECONDS"
   done
 done
-stop "$GATEWAY_PID"
+stop "$AOT_PID"
+stop "$JIT_PID"
 stop "$BARE_PID"
 
 # --- one failover: the first key answers 429 (RetryInfo 1 us), the gateway retries on the next key -------------------
@@ -303,7 +313,7 @@ tail -n +"$(($(cat "$RUN/failover-skip") + 1))" "$RUN/gateway-failover.log" | py
 PSI_AFTER=$(psi)
 
 # --- secrets in the gateway's logs ----------------------------------------------------------------------------------
-cat "$RUN/gateway.log" "$RUN/gateway-jit.log" "$RUN/gateway-failover.log" "$RUN/gateway-rounds.log" >"$RUN/all-gateway.log"
+cat "$RUN/gateway.log" "$RUN/gateway-jit.log" "$RUN/gateway-failover.log" "$RUN/gateway-rounds.log" "$RUN/gateway-jit-rounds.log" >"$RUN/all-gateway.log"
 leaks=$(grep -c -F -f "$RUN/secrets.txt" "$RUN/all-gateway.log" || true)
 shaped=$(grep -c -E 'AIza[0-9A-Za-z_-]{35}|akg_[A-Za-z0-9_-]{43}' "$RUN/all-gateway.log" || true)
 lines=$(wc -l <"$RUN/all-gateway.log")
